@@ -1,0 +1,122 @@
+//! The checksum at the end of every key: CRC-32 (ISO-HDLC, as in zlib and PNG), written as six
+//! base62 digits. It lets a secret scanner confirm a key without any secret; it protects
+//! nothing, which is the MAC's job.
+
+/// Length of the written checksum.
+pub(crate) const LEN: usize = 6;
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// The six base62 digits of the CRC-32 of `text`, most significant first.
+pub(crate) fn encode(text: &[u8]) -> [u8; LEN] {
+    let mut value = crc32(text);
+    let mut out = [b'0'; LEN];
+    for digit in out.iter_mut().rev() {
+        *digit = BASE62[(value % 62) as usize];
+        value /= 62;
+    }
+    out
+}
+
+/// Whether `written` is the checksum of `text`.
+pub(crate) fn matches(text: &[u8], written: &[u8]) -> bool {
+    written == encode(text)
+}
+
+/// Streaming CRC-32, for scanning text where a key may end at several places.
+#[derive(Clone, Copy)]
+pub(crate) struct Crc32(u32);
+
+impl Crc32 {
+    pub(crate) const fn new() -> Self {
+        Self(!0)
+    }
+
+    pub(crate) fn update(&mut self, byte: u8) {
+        self.0 = TABLES[0][((self.0 ^ u32::from(byte)) & 0xff) as usize] ^ (self.0 >> 8);
+    }
+
+    pub(crate) fn digits(self) -> [u8; LEN] {
+        let mut value = !self.0;
+        let mut out = [b'0'; LEN];
+        for digit in out.iter_mut().rev() {
+            *digit = BASE62[(value % 62) as usize];
+            value /= 62;
+        }
+        out
+    }
+}
+
+/// CRC-32 of `data`, eight bytes at a time.
+pub(crate) fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    let mut chunks = data.chunks_exact(8);
+    for chunk in &mut chunks {
+        let lo = crc ^ u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        let hi = u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]);
+        crc = TABLES[7][(lo & 0xff) as usize]
+            ^ TABLES[6][((lo >> 8) & 0xff) as usize]
+            ^ TABLES[5][((lo >> 16) & 0xff) as usize]
+            ^ TABLES[4][(lo >> 24) as usize]
+            ^ TABLES[3][(hi & 0xff) as usize]
+            ^ TABLES[2][((hi >> 8) & 0xff) as usize]
+            ^ TABLES[1][((hi >> 16) & 0xff) as usize]
+            ^ TABLES[0][(hi >> 24) as usize];
+    }
+    for &byte in chunks.remainder() {
+        crc = TABLES[0][((crc ^ u32::from(byte)) & 0xff) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+const TABLES: [[u32; 256]; 8] = tables();
+
+const fn tables() -> [[u32; 256]; 8] {
+    let mut tables = [[0u32; 256]; 8];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            bit += 1;
+        }
+        tables[0][i] = crc;
+        i += 1;
+    }
+    let mut t = 1;
+    while t < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = tables[t - 1][i];
+            tables[t][i] = (prev >> 8) ^ tables[0][(prev & 0xff) as usize];
+            i += 1;
+        }
+        t += 1;
+    }
+    tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values() {
+        assert_eq!(crc32(b""), 0);
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
+        assert_eq!(&encode(b"123456789"), b"3jZRME");
+        assert_eq!(&encode(b""), b"000000");
+    }
+
+    #[test]
+    fn streaming_agrees() {
+        let data: Vec<u8> = (0..200u8).collect();
+        for len in 0..data.len() {
+            let mut crc = Crc32::new();
+            data[..len].iter().for_each(|&b| crc.update(b));
+            assert_eq!(crc.digits(), encode(&data[..len]));
+        }
+    }
+}

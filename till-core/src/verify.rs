@@ -1,0 +1,502 @@
+//! Verifying keys, and what a verified key grants.
+
+use std::fmt;
+use std::sync::Arc;
+
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+use crate::error::{Error, Malformed, MissingScopes};
+use crate::key::{self, Env, KeyId, Prefix, RootKeyId};
+use crate::limits::{MAX_BLOCKS, MAX_LEEWAY, MAX_PAYLOAD_LEN};
+use crate::mac;
+use crate::revocation::Revocation;
+use crate::root::Keyring;
+use crate::scope::{self, Request, Scope};
+use crate::time::{Clock, SystemClock, UnixTime};
+use crate::wire::{self, Payload, Span};
+
+/// Checks keys against a keyring and a policy of environment, audience and clock.
+///
+/// `Send + Sync` and cheap to clone: build one at startup and share it across threads.
+#[derive(Clone)]
+pub struct Verifier {
+    keyring: Keyring,
+    prefix: Prefix,
+    env: Env,
+    audience: Option<Arc<str>>,
+    leeway: u32,
+    revocation: Option<Arc<dyn Revocation>>,
+    clock: Arc<dyn Clock>,
+}
+
+/// Builds a [`Verifier`].
+#[derive(Clone)]
+pub struct VerifierBuilder {
+    verifier: Verifier,
+    error: Option<Error>,
+}
+
+impl Verifier {
+    /// A verifier with the defaults: prefix `till`, environment `live`, no audience, no leeway,
+    /// no revocation check, the system clock.
+    pub fn new(keyring: &Keyring) -> Self {
+        Self {
+            keyring: keyring.clone(),
+            prefix: Prefix::TILL,
+            env: Env::LIVE,
+            audience: None,
+            leeway: 0,
+            revocation: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// A builder starting from the defaults of [`Verifier::new`].
+    pub fn builder(keyring: &Keyring) -> VerifierBuilder {
+        VerifierBuilder { verifier: Self::new(keyring), error: None }
+    }
+
+    /// Verifies `key` and checks that it grants `request`, at the clock's current time.
+    ///
+    /// The key may be given as `&str` or as bytes; bytes that are not ASCII are malformed.
+    pub fn verify(&self, key: impl AsRef<[u8]>, request: &Request) -> Result<Grant, Error> {
+        self.verify_at(key, request, self.clock.now())
+    }
+
+    /// Verifies `key` as if the time were `now`.
+    pub fn verify_at(&self, key: impl AsRef<[u8]>, request: &Request, now: UnixTime) -> Result<Grant, Error> {
+        let key = key.as_ref();
+        // Most keys are short: decode them into a small buffer and spare the large one.
+        if key.len() <= 512 {
+            self.check::<384>(key, Some(request), now)
+        } else {
+            self.check::<MAX_PAYLOAD_LEN>(key, Some(request), now)
+        }
+    }
+
+    /// Verifies `key` without asking for any scope: proves the key genuine, current and not
+    /// revoked, and returns what it grants.
+    pub fn authenticate(&self, key: impl AsRef<[u8]>) -> Result<Grant, Error> {
+        self.authenticate_at(key, self.clock.now())
+    }
+
+    /// [`Verifier::authenticate`] as if the time were `now`.
+    pub fn authenticate_at(&self, key: impl AsRef<[u8]>, now: UnixTime) -> Result<Grant, Error> {
+        let key = key.as_ref();
+        if key.len() <= 512 {
+            self.check::<384>(key, None, now)
+        } else {
+            self.check::<MAX_PAYLOAD_LEN>(key, None, now)
+        }
+    }
+
+    /// The environment this verifier accepts.
+    pub fn env(&self) -> Env {
+        self.env
+    }
+
+    fn check<const N: usize>(&self, text: &[u8], request: Option<&Request>, now: UnixTime) -> Result<Grant, Error> {
+        let mut buf = [0u8; N];
+        let result = self.check_in(text, request, now, &mut buf);
+        // The decoded bytes hold the tag; wipe as much as decoding can have written.
+        let used = (text.len() / 4 * 3 + 3).min(N);
+        buf[..used].zeroize();
+        result
+    }
+
+    fn check_in(
+        &self,
+        text: &[u8],
+        request: Option<&Request>,
+        now: UnixTime,
+        buf: &mut [u8],
+    ) -> Result<Grant, Error> {
+        // Parsing: every limit and rule, before any MAC work.
+        let (parts, len) = key::decode(text, buf)?;
+        if parts.prefix != self.prefix {
+            return Err(Error::Malformed(Malformed::Prefix));
+        }
+        let data = &buf[..len];
+        let payload = wire::read(data)?;
+        let root_key = self
+            .keyring
+            .find(payload.root_key_id())
+            .ok_or(Error::UnknownRootKey(payload.root_key_id()))?;
+
+        // The chain: one HMAC for the root, one per block, compared in constant time at the end.
+        let mut tag = mac::root_tag(root_key.mac(), parts.head, at(data, &payload.root.bytes));
+        let mut chain = [KeyId([0; 12]); MAX_BLOCKS];
+        for (i, block) in payload.blocks().iter().enumerate() {
+            tag = mac::block_tag(&tag, at(data, &block.bytes));
+            chain[i] = mac::block_id(&tag);
+        }
+        let mut written = [0u8; 16];
+        written.copy_from_slice(at(data, &payload.tag));
+        if !bool::from(tag.ct_eq(&written)) {
+            return Err(Error::InvalidSignature);
+        }
+
+        // From here on the key is genuine, and precise reasons may be given.
+        if parts.env != self.env {
+            return Err(Error::WrongEnvironment { expected: self.env, found: parts.env });
+        }
+        self.check_audience(data, &payload)?;
+        let times = Times::of(&payload);
+        self.check_times(&times, now)?;
+        check_delegation(&payload)?;
+        if let Some(revocation) = &self.revocation {
+            let key_id = payload.key_id();
+            let count = payload.block_count;
+            if revocation.is_revoked(&key_id) || chain[..count].iter().any(|id| revocation.is_revoked(id)) {
+                return Err(Error::Revoked);
+            }
+        }
+        if let Some(request) = request {
+            request
+                .evaluate(|scope| grants(data, &payload, scope))
+                .map_err(|mask| Error::InsufficientScope(MissingScopes { scopes: request.shared(), mask }))?;
+        }
+
+        Ok(Grant {
+            data: strip_tag(data, &payload),
+            prefix: parts.prefix,
+            env: parts.env,
+            chain,
+            times,
+            payload,
+        })
+    }
+
+    fn check_audience(&self, data: &[u8], payload: &Payload) -> Result<(), Error> {
+        let stated = std::iter::once(&payload.root.audience)
+            .chain(payload.blocks().iter().map(|b| &b.audience))
+            .filter_map(|a| a.as_ref().map(|span| at(data, span)));
+        match &self.audience {
+            None => match stated.count() {
+                0 => Ok(()),
+                _ => Err(Error::WrongAudience),
+            },
+            Some(expected) => {
+                let mut any = false;
+                for audience in stated {
+                    if audience != expected.as_bytes() {
+                        return Err(Error::WrongAudience);
+                    }
+                    any = true;
+                }
+                if any { Ok(()) } else { Err(Error::WrongAudience) }
+            }
+        }
+    }
+
+    fn check_times(&self, times: &Times, now: UnixTime) -> Result<(), Error> {
+        let now = i128::from(now.secs());
+        let leeway = i128::from(self.leeway);
+        if let Some(expires_at) = times.expires_at {
+            if now >= i128::from(expires_at) + leeway {
+                return Err(Error::Expired { expired_at: UnixTime::from_secs(expires_at) });
+            }
+        }
+        if let Some(not_before) = times.not_before {
+            if now + leeway < i128::from(not_before) {
+                return Err(Error::NotYetValid { valid_from: UnixTime::from_secs(not_before) });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl VerifierBuilder {
+    /// Accepts keys with this application prefix instead of `till`.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        match Prefix::new(prefix) {
+            Ok(prefix) => self.verifier.prefix = prefix,
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
+    /// Accepts keys of this environment instead of `live`.
+    pub fn env(mut self, env: &str) -> Self {
+        match Env::new(env) {
+            Ok(env) => self.verifier.env = env,
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
+    /// Requires every key to name this audience.
+    pub fn audience(mut self, audience: &str) -> Self {
+        let valid = !audience.is_empty()
+            && audience.len() <= crate::limits::MAX_LABEL_LEN
+            && audience.bytes().all(wire::is_label_char);
+        if valid {
+            self.verifier.audience = Some(audience.into());
+        } else {
+            self.error = Some(Error::InvalidArgument("an audience is 1-64 characters of A-Z a-z 0-9 . _ ~ : @ / + = -"));
+        }
+        self
+    }
+
+    /// Tolerates clocks that differ by up to `seconds` (at most one day).
+    pub fn leeway(mut self, seconds: u32) -> Self {
+        if seconds <= MAX_LEEWAY {
+            self.verifier.leeway = seconds;
+        } else {
+            self.error = Some(Error::InvalidArgument("leeway is at most 86400 seconds"));
+        }
+        self
+    }
+
+    /// Consults `revocation` for every id in a key's chain.
+    pub fn revocation(mut self, revocation: Arc<dyn Revocation>) -> Self {
+        self.verifier.revocation = Some(revocation);
+        self
+    }
+
+    /// Reads time from `clock`.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.verifier.clock = clock;
+        self
+    }
+
+    /// The verifier, or the first invalid setting.
+    pub fn build(self) -> Result<Verifier, Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.verifier),
+        }
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("keyring", &self.keyring)
+            .field("prefix", &self.prefix)
+            .field("env", &self.env)
+            .field("audience", &self.audience)
+            .field("leeway", &self.leeway)
+            .field("revocation", &self.revocation.is_some())
+            .finish()
+    }
+}
+
+impl fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.verifier.fmt(f)
+    }
+}
+
+/// The effective times of a chain: the earliest expiry and the latest start.
+#[derive(Clone, Copy, Debug)]
+struct Times {
+    issued_at: i64,
+    expires_at: Option<i64>,
+    not_before: Option<i64>,
+}
+
+impl Times {
+    fn of(payload: &Payload) -> Self {
+        let expires_at = payload
+            .blocks()
+            .iter()
+            .filter_map(|b| b.expires_at)
+            .chain(payload.root.expires_at)
+            .min();
+        Self { issued_at: payload.root.issued_at, expires_at, not_before: payload.root.not_before }
+    }
+}
+
+/// Each link's limit on the blocks that may follow it.
+pub(crate) fn check_delegation(payload: &Payload) -> Result<(), Error> {
+    let count = payload.block_count;
+    let limits = std::iter::once(payload.root.max_delegation)
+        .chain(payload.blocks().iter().map(|b| b.max_delegation));
+    for (position, limit) in limits.enumerate() {
+        if let Some(limit) = limit {
+            if count - position > usize::from(limit) {
+                return Err(Error::DelegationLimit);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the chain grants one requested scope: the root grants it, and so does every block
+/// that narrows scopes.
+pub(crate) fn grants(data: &[u8], payload: &Payload, requested: &[u8]) -> bool {
+    let Some((r_res, r_act)) = split_scope(requested) else {
+        return false;
+    };
+    let list_covers = |span: &Span| {
+        wire::scope_pairs(at(data, span)).any(|(res, act)| scope::covers_parts(res, act, r_res, r_act))
+    };
+    let root = payload.root.scopes.as_ref().is_some_and(list_covers);
+    root && payload.blocks().iter().all(|b| b.scopes.as_ref().is_none_or(list_covers))
+}
+
+fn split_scope(scope: &[u8]) -> Option<(&[u8], &[u8])> {
+    let colon = scope.iter().position(|&c| c == b':')?;
+    Some((&scope[..colon], &scope[colon + 1..]))
+}
+
+pub(crate) fn at<'a>(data: &'a [u8], span: &Span) -> &'a [u8] {
+    data.get(usize::from(span.start)..usize::from(span.end)).unwrap_or_default()
+}
+
+fn strip_tag(data: &[u8], payload: &Payload) -> Box<[u8]> {
+    data[..usize::from(payload.tag.start)].into()
+}
+
+/// What a verified key grants, and who holds it. Holds no secret.
+#[derive(Clone)]
+pub struct Grant {
+    data: Box<[u8]>,
+    prefix: Prefix,
+    env: Env,
+    chain: [KeyId; MAX_BLOCKS],
+    times: Times,
+    payload: Payload,
+}
+
+/// One link of a delegation chain: an attenuation block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Link<'a> {
+    /// The block's id, which revocation checks receive.
+    pub id: KeyId,
+    /// Whom the block was delegated to, if it says.
+    pub label: Option<&'a str>,
+}
+
+impl Grant {
+    /// The id of the key, shared by every key attenuated from it.
+    pub fn key_id(&self) -> KeyId {
+        self.payload.key_id()
+    }
+
+    /// The root key that minted the key.
+    pub fn root_key_id(&self) -> RootKeyId {
+        self.payload.root_key_id()
+    }
+
+    /// The application prefix.
+    pub fn prefix(&self) -> Prefix {
+        self.prefix
+    }
+
+    /// The environment.
+    pub fn env(&self) -> Env {
+        self.env
+    }
+
+    /// The user or agent the key was issued to.
+    pub fn subject(&self) -> Option<&str> {
+        self.text(self.payload.root.subject.as_ref())
+    }
+
+    /// The audience the key is bound to, if any.
+    pub fn audience(&self) -> Option<&str> {
+        let root = self.payload.root.audience.as_ref();
+        let spans = std::iter::once(root).chain(self.payload.blocks().iter().map(|b| b.audience.as_ref()));
+        spans.flatten().next().and_then(|span| self.text(Some(span)))
+    }
+
+    /// When the key was issued.
+    pub fn issued_at(&self) -> UnixTime {
+        UnixTime::from_secs(self.times.issued_at)
+    }
+
+    /// The first second at which the key is no longer valid: the earliest expiry in the chain.
+    pub fn expires_at(&self) -> Option<UnixTime> {
+        self.times.expires_at.map(UnixTime::from_secs)
+    }
+
+    /// The first second at which the key is valid, if it says.
+    pub fn not_before(&self) -> Option<UnixTime> {
+        self.times.not_before.map(UnixTime::from_secs)
+    }
+
+    /// Whether the key grants `scope`.
+    pub fn allows(&self, scope: &Scope) -> bool {
+        grants(&self.data, &self.payload, scope.as_str().as_bytes())
+    }
+
+    /// The scopes the key grants: its root scopes intersected with every block's, reduced to
+    /// the fewest patterns that say the same. Computed on each call.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let list = |span: &Span| -> Vec<Scope> {
+            wire::scope_pairs(at(&self.data, span))
+                .filter_map(|(res, act)| {
+                    let text = [res, b":", act].concat();
+                    String::from_utf8(text).ok().and_then(|t| Scope::parse(&t).ok())
+                })
+                .collect()
+        };
+        let mut granted = self.payload.root.scopes.as_ref().map(list).unwrap_or_default();
+        for block in self.payload.blocks() {
+            if let Some(span) = &block.scopes {
+                let narrowing = list(span);
+                granted = granted.iter().flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n))).collect();
+            }
+        }
+        scope::minimize(granted)
+    }
+
+    /// The roles the key names; a verifier's policy resolves them.
+    pub fn roles(&self) -> impl Iterator<Item = &str> {
+        let list = self.payload.root.roles.as_ref().map(|span| at(&self.data, span)).unwrap_or_default();
+        list.split(|&c| c == b' ').filter(|r| !r.is_empty()).filter_map(|r| std::str::from_utf8(r).ok())
+    }
+
+    /// The delegation chain, oldest block first.
+    pub fn chain(&self) -> impl Iterator<Item = Link<'_>> {
+        self.payload
+            .blocks()
+            .iter()
+            .zip(self.chain)
+            .map(|(block, id)| Link { id, label: self.text(block.label.as_ref()) })
+    }
+
+    fn text(&self, span: Option<&Span>) -> Option<&str> {
+        span.and_then(|span| std::str::from_utf8(at(&self.data, span)).ok())
+    }
+}
+
+impl fmt::Debug for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Grant")
+            .field("key_id", &self.key_id())
+            .field("root_key_id", &self.root_key_id())
+            .field("env", &self.env)
+            .field("subject", &self.subject())
+            .field("audience", &self.audience())
+            .field("scopes", &self.scopes())
+            .field("issued_at", &self.issued_at())
+            .field("expires_at", &self.expires_at())
+            .field("chain", &self.chain().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl serde::Serialize for Grant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        let mut s = serializer.serialize_struct("Grant", 11)?;
+        s.serialize_field("key_id", &self.key_id())?;
+        s.serialize_field("root_key_id", &self.root_key_id().to_string())?;
+        s.serialize_field("prefix", &self.prefix)?;
+        s.serialize_field("env", &self.env)?;
+        s.serialize_field("subject", &self.subject())?;
+        s.serialize_field("audience", &self.audience())?;
+        s.serialize_field("scopes", &self.scopes())?;
+        s.serialize_field("roles", &self.roles().collect::<Vec<_>>())?;
+        s.serialize_field("issued_at", &self.issued_at().secs())?;
+        s.serialize_field("expires_at", &self.expires_at().map(UnixTime::secs))?;
+        s.serialize_field("not_before", &self.not_before().map(UnixTime::secs))?;
+        s.serialize_field("chain", &self.chain().collect::<Vec<_>>())?;
+        s.end()
+    }
+}
