@@ -69,9 +69,9 @@ impl Verifier {
         let key = key.as_ref();
         // Most keys are short: decode them into a small buffer and spare the large one.
         if key.len() <= 512 {
-            self.check::<384>(key, Some(request), now)
+            self.check::<384>(key, Some(request), now, None)
         } else {
-            self.check::<MAX_PAYLOAD_LEN>(key, Some(request), now)
+            self.check::<MAX_PAYLOAD_LEN>(key, Some(request), now, None)
         }
     }
 
@@ -85,10 +85,34 @@ impl Verifier {
     pub fn authenticate_at(&self, key: impl AsRef<[u8]>, now: UnixTime) -> Result<Grant, Error> {
         let key = key.as_ref();
         if key.len() <= 512 {
-            self.check::<384>(key, None, now)
+            self.check::<384>(key, None, now, None)
         } else {
-            self.check::<MAX_PAYLOAD_LEN>(key, None, now)
+            self.check::<MAX_PAYLOAD_LEN>(key, None, now, None)
         }
+    }
+
+    /// Verifies `key` at `now`, consulting `is_revoked` for every id in the chain in addition
+    /// to any revocation check the verifier was built with. `request` may be `None` to
+    /// authenticate only. For callers whose revocation check cannot be shared across threads,
+    /// such as a callback into another language's runtime.
+    pub fn verify_with_revocation(
+        &self,
+        key: impl AsRef<[u8]>,
+        request: Option<&Request>,
+        now: UnixTime,
+        is_revoked: &dyn Fn(&KeyId) -> bool,
+    ) -> Result<Grant, Error> {
+        let key = key.as_ref();
+        if key.len() <= 512 {
+            self.check::<384>(key, request, now, Some(is_revoked))
+        } else {
+            self.check::<MAX_PAYLOAD_LEN>(key, request, now, Some(is_revoked))
+        }
+    }
+
+    /// The current time by this verifier's clock.
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
     }
 
     /// The environment this verifier accepts.
@@ -96,9 +120,15 @@ impl Verifier {
         self.env
     }
 
-    fn check<const N: usize>(&self, text: &[u8], request: Option<&Request>, now: UnixTime) -> Result<Grant, Error> {
+    fn check<const N: usize>(
+        &self,
+        text: &[u8],
+        request: Option<&Request>,
+        now: UnixTime,
+        extra: Option<&dyn Fn(&KeyId) -> bool>,
+    ) -> Result<Grant, Error> {
         let mut buf = [0u8; N];
-        let result = self.check_in(text, request, now, &mut buf);
+        let result = self.check_in(text, request, now, extra, &mut buf);
         // The decoded bytes hold the tag; wipe as much as decoding can have written.
         let used = (text.len() / 4 * 3 + 3).min(N);
         buf[..used].zeroize();
@@ -110,6 +140,7 @@ impl Verifier {
         text: &[u8],
         request: Option<&Request>,
         now: UnixTime,
+        extra: Option<&dyn Fn(&KeyId) -> bool>,
         buf: &mut [u8],
     ) -> Result<Grant, Error> {
         // Parsing: every limit and rule, before any MAC work.
@@ -145,10 +176,10 @@ impl Verifier {
         let times = Times::of(&payload);
         self.check_times(&times, now)?;
         check_delegation(&payload)?;
-        if let Some(revocation) = &self.revocation {
-            let key_id = payload.key_id();
-            let count = payload.block_count;
-            if revocation.is_revoked(&key_id) || chain[..count].iter().any(|id| revocation.is_revoked(id)) {
+        let ids = std::iter::once(payload.key_id()).chain(chain[..payload.block_count].iter().copied());
+        for id in ids {
+            let by_hook = self.revocation.as_ref().is_some_and(|r| r.is_revoked(&id));
+            if by_hook || extra.is_some_and(|is_revoked| is_revoked(&id)) {
                 return Err(Error::Revoked);
             }
         }
