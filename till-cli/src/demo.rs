@@ -1,0 +1,78 @@
+//! `till demo`: Till's main job, told in one run with a throwaway root key.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use till_core::{
+    Attenuation, Claims, Expiry, Issuer, Keyring, Request, RevocationList, RootKey, Verifier,
+};
+
+use crate::output::Output;
+use crate::{Failure, Outcome};
+
+pub(crate) fn run(_out: &Output) -> Outcome {
+    println!("Till demo: a scoped key for an agent, narrowed for a sub-agent, then revoked.\n");
+
+    let keyring = Keyring::single(RootKey::generate()?);
+    let revoked = Arc::new(RevocationList::new());
+    let verifier = Verifier::builder(&keyring).revocation(revoked.clone()).build()?;
+    println!("1. The service generates a root key ({}) and never shares it.", keyring.signing_key().id());
+
+    let claims = Claims::new(["repo/acme/*:read", "issues/acme/*:comment"], Expiry::After(Duration::from_secs(8 * 3600)))?
+        .subject("triage-bot");
+    let key = Issuer::new(&keyring).mint(&claims)?;
+    println!("\n2. It mints a key for the agent `triage-bot`, good for 8 hours:");
+    println!("     scopes: repo/acme/*:read issues/acme/*:comment");
+    println!("     key:    {} ({} characters)", key.redacted(), key.expose_secret().len());
+
+    println!("\n3. The agent calls the service, which checks each request in-process:");
+    check(&verifier, key.expose_secret(), "repo/acme/api:read")?;
+    check(&verifier, key.expose_secret(), "repo/acme/api:write")?;
+
+    let narrowed = Attenuation::new()
+        .scopes(["repo/acme/docs:read"])?
+        .label("agent:summarizer")
+        .ttl(Duration::from_secs(600));
+    let sub_key = till_core::attenuate(key.expose_secret(), &narrowed)?;
+    println!("\n4. The agent narrows its key for a sub-agent, offline, with no secret:");
+    println!("     scopes: repo/acme/docs:read, for 10 minutes, delegated to agent:summarizer");
+    check(&verifier, sub_key.expose_secret(), "repo/acme/docs:read")?;
+    check(&verifier, sub_key.expose_secret(), "repo/acme/api:read")?;
+
+    println!("\n5. The sub-agent tries to widen its key again:");
+    let wider = Attenuation::new().scopes(["repo/acme/*:write"])?;
+    match till_core::attenuate(sub_key.expose_secret(), &wider) {
+        Ok(_) => return Err(demo_failure("a sub-key was widened")),
+        Err(e) => println!("     refused: {} ({e})", e.code()),
+    }
+    let mut forged = sub_key.expose_secret().to_owned();
+    forged.replace_range(20..21, if &forged[20..21] == "A" { "B" } else { "A" });
+    match verifier.verify(&forged, &Request::scope("repo/acme/docs:read")?) {
+        Ok(_) => return Err(demo_failure("an altered key was accepted")),
+        Err(e) => println!("     an altered copy is refused too: {}", e.code()),
+    }
+
+    println!("\n6. The service revokes the agent's key; the sub-agent's key falls with it:");
+    revoked.revoke(key.key_id());
+    check(&verifier, key.expose_secret(), "repo/acme/api:read")?;
+    check(&verifier, sub_key.expose_secret(), "repo/acme/docs:read")?;
+
+    println!("\nEvery check above was one in-process verify() call: no network, no database.");
+    Ok(())
+}
+
+fn check(verifier: &Verifier, key: &str, scope: &str) -> Result<(), Failure> {
+    match verifier.verify(key, &Request::scope(scope)?) {
+        Ok(grant) => {
+            let chain: Vec<&str> = grant.chain().filter_map(|l| l.label).collect();
+            let via = if chain.is_empty() { String::new() } else { format!(" via {}", chain.join(" -> ")) };
+            println!("     {scope:<22} allowed  (subject {}{via})", grant.subject().unwrap_or("-"));
+        }
+        Err(e) => println!("     {scope:<22} denied   ({})", e.code()),
+    }
+    Ok(())
+}
+
+fn demo_failure(what: &str) -> Failure {
+    Failure { status: 1, code: "internal", message: format!("demo went wrong: {what}"), missing: vec![] }
+}
