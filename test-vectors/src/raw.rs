@@ -28,7 +28,9 @@ impl Raw {
     /// The text with an arbitrary tag.
     pub(crate) fn text_with_tag(&self, tag: &[u8]) -> String {
         let mut payload = self.root.clone();
-        self.blocks.iter().for_each(|b| payload.extend_from_slice(b));
+        self.blocks
+            .iter()
+            .for_each(|b| payload.extend_from_slice(b));
         payload.extend_from_slice(tag);
         frame(&self.head, &URL_SAFE_NO_PAD.encode(payload))
     }
@@ -47,7 +49,11 @@ pub(crate) fn checksum(text: &[u8]) -> String {
     for &byte in text {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     let mut value = !crc;
@@ -64,7 +70,9 @@ pub(crate) fn root_tag(root_id: u16, secret: &[u8; 32], head: &[u8], root: &[u8]
     let id = root_id.to_be_bytes();
     let info: [&[u8]; 2] = [b"till/v1 mac key", &id];
     let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"till/v1 root key").extract(secret);
-    let okm = prk.expand(&info, hkdf::HKDF_SHA256).expect("32 bytes of HKDF output");
+    let okm = prk
+        .expand(&info, hkdf::HKDF_SHA256)
+        .expect("32 bytes of HKDF output");
     let mut mac_key = [0u8; 32];
     okm.fill(&mut mac_key).expect("32 bytes of HKDF output");
     let key = hmac::Key::new(hmac::HMAC_SHA256, &mac_key);
@@ -78,7 +86,9 @@ pub(crate) fn chain(prev: &[u8; 16], block: &[u8]) -> [u8; 16] {
 }
 
 fn truncate(tag: hmac::Tag) -> [u8; 16] {
-    tag.as_ref()[..16].try_into().expect("HMAC-SHA256 gives 32 bytes")
+    tag.as_ref()[..16]
+        .try_into()
+        .expect("HMAC-SHA256 gives 32 bytes")
 }
 
 /// Unsigned LEB128, shortest form.
@@ -110,7 +120,13 @@ pub(crate) fn list(text: &str) -> Vec<u8> {
 }
 
 /// A root with the usual fields: id, key id, flags, issued-at, expiry delta, then `rest`.
-pub(crate) fn root(root_id: u16, key_id: [u8; 12], flags: u8, issued_at: u64, fields: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn root(
+    root_id: u16,
+    key_id: [u8; 12],
+    flags: u8,
+    issued_at: u64,
+    fields: &[Vec<u8>],
+) -> Vec<u8> {
     let mut out = vec![1];
     out.extend_from_slice(&root_id.to_be_bytes());
     out.extend_from_slice(&key_id);

@@ -36,7 +36,10 @@ impl Attenuation {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let scopes = scopes.into_iter().map(|s| Scope::parse(s.as_ref())).collect::<Result<_, _>>()?;
+        let scopes = scopes
+            .into_iter()
+            .map(|s| Scope::parse(s.as_ref()))
+            .collect::<Result<_, _>>()?;
         self.scopes = Some(scopes);
         Ok(self)
     }
@@ -100,7 +103,10 @@ pub fn attenuate_at(key: &str, restrictions: &Attenuation, now: UnixTime) -> Res
     let scopes = match &restrictions.scopes {
         Some(scopes) => {
             if payload.root.roles.is_none() {
-                if let Some(outside) = scopes.iter().find(|s| !grants(data, &payload, s.as_str().as_bytes())) {
+                if let Some(outside) = scopes
+                    .iter()
+                    .find(|s| !grants(data, &payload, s.as_str().as_bytes()))
+                {
                     return Err(Error::ScopeNotHeld(outside.clone()));
                 }
             }
@@ -109,7 +115,12 @@ pub fn attenuate_at(key: &str, restrictions: &Attenuation, now: UnixTime) -> Res
         None => None,
     };
 
-    let current_expiry = payload.blocks().iter().filter_map(|b| b.expires_at).chain(payload.root.expires_at).min();
+    let current_expiry = payload
+        .blocks()
+        .iter()
+        .filter_map(|b| b.expires_at)
+        .chain(payload.root.expires_at)
+        .min();
     let requested = match (restrictions.ttl, restrictions.expires_at) {
         (Some(ttl), _) => Some(
             now.checked_add_secs(ttl.as_secs())
@@ -128,8 +139,13 @@ pub fn attenuate_at(key: &str, restrictions: &Attenuation, now: UnixTime) -> Res
         let stated = std::iter::once(&payload.root.audience)
             .chain(payload.blocks().iter().map(|b| &b.audience))
             .filter_map(|a| a.as_ref());
-        if stated.into_iter().any(|span| at(data, span) != audience.as_bytes()) {
-            return Err(Error::InvalidArgument("the key is already bound to another audience"));
+        if stated
+            .into_iter()
+            .any(|span| at(data, span) != audience.as_bytes())
+        {
+            return Err(Error::InvalidArgument(
+                "the key is already bound to another audience",
+            ));
         }
     }
 

@@ -353,7 +353,11 @@ impl MissingScopes {
     /// The missing scopes, in request order.
     pub fn iter(&self) -> impl Iterator<Item = &Scope> {
         let mask = self.mask;
-        self.scopes.iter().enumerate().filter(move |(i, _)| mask & (1 << i) != 0).map(|(_, s)| s)
+        self.scopes
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| mask & (1 << i) != 0)
+            .map(|(_, s)| s)
     }
 
     /// How many scopes are missing.

@@ -11,6 +11,11 @@ use crate::secret::ApiKey;
 use crate::time::UnixTime;
 
 /// Mints a key with a chosen key id at a chosen time.
-pub fn mint_with_key_id(issuer: &Issuer, claims: &Claims, now: UnixTime, key_id: KeyId) -> Result<ApiKey, Error> {
+pub fn mint_with_key_id(
+    issuer: &Issuer,
+    claims: &Claims,
+    now: UnixTime,
+    key_id: KeyId,
+) -> Result<ApiKey, Error> {
     issuer.mint_with_id(claims, now, key_id)
 }

@@ -64,7 +64,10 @@ pub fn inspect(key: impl AsRef<[u8]>) -> Result<Unverified, Error> {
     let (parts, len) = key::decode(key.as_ref(), &mut *buf)?;
     let data = &buf[..len];
     let payload = wire::read(data)?;
-    let text = |span: &Option<Span>| span.as_ref().map(|s| String::from_utf8_lossy(at(data, s)).into_owned());
+    let text = |span: &Option<Span>| {
+        span.as_ref()
+            .map(|s| String::from_utf8_lossy(at(data, s)).into_owned())
+    };
     let scopes = |span: &Span| -> Vec<Scope> {
         wire::scope_pairs(at(data, span))
             .filter_map(|(res, act)| {
@@ -86,7 +89,9 @@ pub fn inspect(key: impl AsRef<[u8]>) -> Result<Unverified, Error> {
         subject: text(&root.subject),
         audience: text(&root.audience),
         scopes: root.scopes.as_ref().map(scopes).unwrap_or_default(),
-        roles: text(&root.roles).map(|r| r.split(' ').map(str::to_owned).collect()).unwrap_or_default(),
+        roles: text(&root.roles)
+            .map(|r| r.split(' ').map(str::to_owned).collect())
+            .unwrap_or_default(),
         max_delegation: root.max_delegation,
         blocks: payload
             .blocks()

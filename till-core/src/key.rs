@@ -4,8 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 
 use crate::checksum;
 use crate::error::{Error, Limit, Malformed};
@@ -40,10 +40,14 @@ impl FromStr for RootKeyId {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        let hex = s.len() == 4 && s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+        let hex = s.len() == 4
+            && s.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
         match u16::from_str_radix(s, 16) {
             Ok(id) if hex => Ok(Self(id)),
-            _ => Err(Error::InvalidArgument("a root key id is four lowercase hex digits")),
+            _ => Err(Error::InvalidArgument(
+                "a root key id is four lowercase hex digits",
+            )),
         }
     }
 }
@@ -59,7 +63,9 @@ pub struct KeyId(pub [u8; 12]);
 impl fmt::Display for KeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buf = [0u8; 16];
-        let written = BASE64.encode_slice(self.0, &mut buf).map_err(|_| fmt::Error)?;
+        let written = BASE64
+            .encode_slice(self.0, &mut buf)
+            .map_err(|_| fmt::Error)?;
         f.write_str(std::str::from_utf8(&buf[..written]).map_err(|_| fmt::Error)?)
     }
 }
@@ -77,7 +83,9 @@ impl FromStr for KeyId {
         let mut out = [0u8; 12];
         match BASE64.decode_slice(s, &mut out) {
             Ok(12) if s.len() == 16 => Ok(Self(out)),
-            _ => Err(Error::InvalidArgument("a key id is 16 base64url characters")),
+            _ => Err(Error::InvalidArgument(
+                "a key id is 16 base64url characters",
+            )),
         }
     }
 }
@@ -176,9 +184,15 @@ short_name!(
 
 impl Env {
     /// `live`, the environment verifiers accept unless told otherwise.
-    pub const LIVE: Env = Env { bytes: *b"live\0\0\0\0", len: 4 };
+    pub const LIVE: Env = Env {
+        bytes: *b"live\0\0\0\0",
+        len: 4,
+    };
     /// `test`.
-    pub const TEST: Env = Env { bytes: *b"test\0\0\0\0", len: 4 };
+    pub const TEST: Env = Env {
+        bytes: *b"test\0\0\0\0",
+        len: 4,
+    };
 }
 
 impl Default for Env {
@@ -189,7 +203,10 @@ impl Default for Env {
 
 impl Prefix {
     /// `till`.
-    pub const TILL: Prefix = Prefix { bytes: *b"till\0\0\0\0\0\0\0\0", len: 4 };
+    pub const TILL: Prefix = Prefix {
+        bytes: *b"till\0\0\0\0\0\0\0\0",
+        len: 4,
+    };
 }
 
 impl Default for Prefix {
@@ -231,7 +248,9 @@ pub(crate) fn decode<'a>(text: &'a [u8], out: &mut [u8]) -> Result<(Text<'a>, us
         return Err(Error::BadChecksum);
     }
 
-    let len = BASE64.decode_slice(body, out).map_err(|_| Error::Malformed(Malformed::Base64))?;
+    let len = BASE64
+        .decode_slice(body, out)
+        .map_err(|_| Error::Malformed(Malformed::Base64))?;
     let head = &text[..second + 1];
     Ok((Text { prefix, env, head }, len))
 }
@@ -254,7 +273,10 @@ pub(crate) const fn is_body_char(c: u8) -> bool {
 }
 
 fn find(text: &[u8], from: usize) -> Option<usize> {
-    text.get(from..)?.iter().position(|&c| c == b'_').map(|at| at + from)
+    text.get(from..)?
+        .iter()
+        .position(|&c| c == b'_')
+        .map(|at| at + from)
 }
 
 #[cfg(test)]

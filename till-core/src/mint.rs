@@ -47,7 +47,10 @@ impl Claims {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let scopes = scopes.into_iter().map(|s| Scope::parse(s.as_ref())).collect::<Result<_, _>>()?;
+        let scopes = scopes
+            .into_iter()
+            .map(|s| Scope::parse(s.as_ref()))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             scopes,
             roles: Vec::new(),
@@ -150,13 +153,22 @@ impl Issuer {
     /// Mints a key as if the time were `now`.
     pub fn mint_at(&self, claims: &Claims, now: UnixTime) -> Result<ApiKey, Error> {
         let mut key_id = [0u8; 12];
-        self.rng.fill(&mut key_id).map_err(|_| Error::Internal("no randomness"))?;
+        self.rng
+            .fill(&mut key_id)
+            .map_err(|_| Error::Internal("no randomness"))?;
         self.mint_with_id(claims, now, KeyId(key_id))
     }
 
-    pub(crate) fn mint_with_id(&self, claims: &Claims, now: UnixTime, key_id: KeyId) -> Result<ApiKey, Error> {
+    pub(crate) fn mint_with_id(
+        &self,
+        claims: &Claims,
+        now: UnixTime,
+        key_id: KeyId,
+    ) -> Result<ApiKey, Error> {
         if claims.scopes.is_empty() && claims.roles.is_empty() {
-            return Err(Error::InvalidArgument("a key must grant at least one scope or role"));
+            return Err(Error::InvalidArgument(
+                "a key must grant at least one scope or role",
+            ));
         }
         let expires_at = match claims.expiry {
             Expiry::After(ttl) => Some(
@@ -175,8 +187,12 @@ impl Issuer {
             not_before: claims.not_before.map(UnixTime::secs),
             subject: claims.subject.as_deref(),
             audience: claims.audience.as_deref(),
-            scopes: non_empty(&claims.scopes).map(wire::encode_scope_list).transpose()?,
-            roles: non_empty(&claims.roles).map(wire::encode_role_list).transpose()?,
+            scopes: non_empty(&claims.scopes)
+                .map(wire::encode_scope_list)
+                .transpose()?,
+            roles: non_empty(&claims.roles)
+                .map(wire::encode_role_list)
+                .transpose()?,
             max_delegation: claims.max_delegation,
         };
         let mut payload = wire::write_root(&fields)?;

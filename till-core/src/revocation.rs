@@ -60,11 +60,15 @@ impl RevocationList {
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashSet<KeyId>> {
         // A writer that panicked cannot leave a HashSet half-updated in a way that matters here.
-        self.ids.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.ids
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashSet<KeyId>> {
-        self.ids.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.ids
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -76,12 +80,16 @@ impl Revocation for RevocationList {
 
 impl FromIterator<KeyId> for RevocationList {
     fn from_iter<I: IntoIterator<Item = KeyId>>(ids: I) -> Self {
-        Self { ids: RwLock::new(ids.into_iter().collect()) }
+        Self {
+            ids: RwLock::new(ids.into_iter().collect()),
+        }
     }
 }
 
 impl fmt::Debug for RevocationList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RevocationList").field("len", &self.len()).finish()
+        f.debug_struct("RevocationList")
+            .field("len", &self.len())
+            .finish()
     }
 }

@@ -40,14 +40,23 @@ impl RootKey {
         let rng = SystemRandom::new();
         let mut secret = Zeroizing::new([0u8; 32]);
         let mut id = [0u8; 2];
-        rng.fill(&mut *secret).map_err(|_| Error::Internal("no randomness"))?;
-        rng.fill(&mut id).map_err(|_| Error::Internal("no randomness"))?;
-        Ok(Self::from_secret(RootKeyId(u16::from_be_bytes(id)), &secret))
+        rng.fill(&mut *secret)
+            .map_err(|_| Error::Internal("no randomness"))?;
+        rng.fill(&mut id)
+            .map_err(|_| Error::Internal("no randomness"))?;
+        Ok(Self::from_secret(
+            RootKeyId(u16::from_be_bytes(id)),
+            &secret,
+        ))
     }
 
     /// A root key from its id and 32 secret bytes, for secrets kept in a KMS or vault.
     pub fn from_secret(id: RootKeyId, secret: &[u8; 32]) -> Self {
-        Self { id, secret: Zeroizing::new(*secret), mac: mac::derive(id, secret) }
+        Self {
+            id,
+            secret: Zeroizing::new(*secret),
+            mac: mac::derive(id, secret),
+        }
     }
 
     /// Reads a root key's text form, `tillroot_...`. Surrounding whitespace is ignored, so a
@@ -57,7 +66,9 @@ impl RootKey {
         let body = text
             .strip_prefix(ROOT_KEY_PREFIX)
             .filter(|b| b.len() == ROOT_KEY_BODY + checksum::LEN)
-            .ok_or(Error::InvalidRootKey("expected tillroot_ followed by 53 characters"))?;
+            .ok_or(Error::InvalidRootKey(
+                "expected tillroot_ followed by 53 characters",
+            ))?;
         let (checked, written) = text.as_bytes().split_at(text.len() - checksum::LEN);
         if !checksum::matches(checked, written) {
             return Err(Error::InvalidRootKey("the checksum does not match"));
@@ -78,7 +89,8 @@ impl RootKey {
     /// Reads a root key from the environment variable `name` (usually `TILL_ROOT_KEY`).
     pub fn from_env(name: &str) -> Result<Self, Error> {
         let value = Zeroizing::new(
-            std::env::var(name).map_err(|_| Error::InvalidRootKey("the environment variable is not set"))?,
+            std::env::var(name)
+                .map_err(|_| Error::InvalidRootKey("the environment variable is not set"))?,
         );
         Self::from_text(&value)
     }
@@ -109,7 +121,10 @@ impl RootKey {
 
 impl fmt::Debug for RootKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RootKey").field("id", &self.id).field("secret", &"<redacted>").finish()
+        f.debug_struct("RootKey")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .finish()
     }
 }
 
@@ -127,7 +142,9 @@ impl Keyring {
     /// A keyring of `keys`; the first mints. Fails on an empty list or on two keys with one id.
     pub fn new(keys: Vec<RootKey>) -> Result<Self, Error> {
         if keys.is_empty() {
-            return Err(Error::InvalidArgument("a keyring needs at least one root key"));
+            return Err(Error::InvalidArgument(
+                "a keyring needs at least one root key",
+            ));
         }
         for (i, key) in keys.iter().enumerate() {
             if keys[..i].iter().any(|other| other.id == key.id) {
@@ -139,7 +156,9 @@ impl Keyring {
 
     /// A keyring of one key.
     pub fn single(key: RootKey) -> Self {
-        Self { keys: Arc::from([key]) }
+        Self {
+            keys: Arc::from([key]),
+        }
     }
 
     /// The key that mints.
@@ -160,7 +179,9 @@ impl Keyring {
 
 impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Keyring").field("ids", &self.keys.iter().map(|k| k.id).collect::<Vec<_>>()).finish()
+        f.debug_struct("Keyring")
+            .field("ids", &self.keys.iter().map(|k| k.id).collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -199,6 +220,9 @@ mod tests {
         assert!(Keyring::new(vec![]).is_err());
         let a = RootKey::from_secret(RootKeyId(1), &[1; 32]);
         let b = RootKey::from_secret(RootKeyId(1), &[2; 32]);
-        assert!(matches!(Keyring::new(vec![a, b]), Err(Error::DuplicateRootKey(RootKeyId(1)))));
+        assert!(matches!(
+            Keyring::new(vec![a, b]),
+            Err(Error::DuplicateRootKey(RootKeyId(1)))
+        ));
     }
 }

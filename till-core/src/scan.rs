@@ -87,13 +87,27 @@ fn root_key_at(bytes: &[u8], start: usize) -> Option<Found> {
         return None;
     }
     let (checked, written) = candidate.split_at(candidate.len() - checksum::LEN);
-    if !checked[ROOT_KEY_PREFIX.len()..].iter().all(|&c| key::is_body_char(c)) || !checksum::matches(checked, written) {
+    if !checked[ROOT_KEY_PREFIX.len()..]
+        .iter()
+        .all(|&c| key::is_body_char(c))
+        || !checksum::matches(checked, written)
+    {
         return None;
     }
     let mut head = [0u8; 3];
-    BASE64.decode_slice(&candidate[ROOT_KEY_PREFIX.len()..ROOT_KEY_PREFIX.len() + 4], &mut head).ok()?;
+    BASE64
+        .decode_slice(
+            &candidate[ROOT_KEY_PREFIX.len()..ROOT_KEY_PREFIX.len() + 4],
+            &mut head,
+        )
+        .ok()?;
     let id = format!("{:04x}", u16::from_be_bytes([head[1], head[2]]));
-    Some(Found { kind: FoundKind::RootKey, range: start..end, redacted: format!("{ROOT_KEY_PREFIX}[redacted:{id}]"), id })
+    Some(Found {
+        kind: FoundKind::RootKey,
+        range: start..end,
+        redacted: format!("{ROOT_KEY_PREFIX}[redacted:{id}]"),
+        id,
+    })
 }
 
 fn api_key_at(bytes: &[u8], start: usize) -> Option<Found> {
@@ -102,10 +116,15 @@ fn api_key_at(bytes: &[u8], start: usize) -> Option<Found> {
     // <prefix>_ and <env>_: lowercase letters and digits, starting with a letter.
     for max in [12, 8] {
         let from = pos;
-        while pos < bytes.len() && (bytes[pos].is_ascii_lowercase() || bytes[pos].is_ascii_digit()) {
+        while pos < bytes.len() && (bytes[pos].is_ascii_lowercase() || bytes[pos].is_ascii_digit())
+        {
             pos += 1;
         }
-        if pos == from || pos - from > max || bytes.get(pos) != Some(&b'_') || !bytes[from].is_ascii_lowercase() {
+        if pos == from
+            || pos - from > max
+            || bytes.get(pos) != Some(&b'_')
+            || !bytes[from].is_ascii_lowercase()
+        {
             return None;
         }
         pos += 1;
@@ -124,7 +143,10 @@ fn api_key_at(bytes: &[u8], start: usize) -> Option<Found> {
         let body_end = end - checksum::LEN;
         crc.update(bytes[body_end - 1]);
         let at_boundary = end == bytes.len() || !is_word(bytes[end]);
-        if at_boundary && bytes[body_end..end].iter().all(u8::is_ascii_alphanumeric) && crc.digits() == bytes[body_end..end] {
+        if at_boundary
+            && bytes[body_end..end].iter().all(u8::is_ascii_alphanumeric)
+            && crc.digits() == bytes[body_end..end]
+        {
             best = Some(end);
         }
     }
@@ -134,5 +156,10 @@ fn api_key_at(bytes: &[u8], start: usize) -> Option<Found> {
     BASE64.decode_slice(body.get(..20)?, &mut id).ok()?;
     let key_id = KeyId(id[KEY_ID_OFFSET..KEY_ID_OFFSET + 12].try_into().ok()?);
     let head = std::str::from_utf8(&bytes[start..head_end]).ok()?;
-    Some(Found { kind: FoundKind::ApiKey, range: start..end, redacted: format!("{head}[redacted:{key_id}]"), id: key_id.to_string() })
+    Some(Found {
+        kind: FoundKind::ApiKey,
+        range: start..end,
+        redacted: format!("{head}[redacted:{key_id}]"),
+        id: key_id.to_string(),
+    })
 }

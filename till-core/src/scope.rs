@@ -153,7 +153,10 @@ impl Request {
         if scopes.is_empty() || scopes.len() > MAX_REQUEST_SCOPES {
             return Err(Error::InvalidScope(ScopeError::Count));
         }
-        Ok(Self { scopes: scopes.into(), any })
+        Ok(Self {
+            scopes: scopes.into(),
+            any,
+        })
     }
 
     /// Checks the request against a predicate saying whether one scope is granted.
@@ -191,7 +194,9 @@ pub(crate) fn role_is_valid(name: &[u8]) -> bool {
         Some((first, rest)) => {
             name.len() <= MAX_ROLE_LEN
                 && first.is_ascii_lowercase()
-                && rest.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-')
+                && rest.iter().all(|&c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-'
+                })
         }
         None => false,
     }
@@ -309,7 +314,11 @@ pub(crate) fn intersect(a: &[u8], b: &[u8]) -> Option<String> {
     } else {
         (b_fixed, a_fixed, a_tail)
     };
-    let short_tail = if a_fixed.len() <= b_fixed.len() { a_tail } else { b_tail };
+    let short_tail = if a_fixed.len() <= b_fixed.len() {
+        a_tail
+    } else {
+        b_tail
+    };
     if !short_tail && (long_tail || short.len() != long.len()) {
         return None;
     }
@@ -345,9 +354,19 @@ pub fn minimize(mut scopes: Vec<Scope>) -> Vec<Scope> {
     let covered: Vec<bool> = scopes
         .iter()
         .enumerate()
-        .map(|(i, s)| scopes.iter().enumerate().any(|(j, t)| i != j && t.covers(s)))
+        .map(|(i, s)| {
+            scopes
+                .iter()
+                .enumerate()
+                .any(|(j, t)| i != j && t.covers(s))
+        })
         .collect();
-    scopes.into_iter().zip(covered).filter(|(_, c)| !c).map(|(s, _)| s).collect()
+    scopes
+        .into_iter()
+        .zip(covered)
+        .filter(|(_, c)| !c)
+        .map(|(s, _)| s)
+        .collect()
 }
 
 #[cfg(test)]
@@ -360,7 +379,13 @@ mod tests {
 
     #[test]
     fn grammar() {
-        for ok in ["repo:read", "repo/acme/*:read", "**:*", "a/**:write", "x.y/z_1-2:a.b"] {
+        for ok in [
+            "repo:read",
+            "repo/acme/*:read",
+            "**:*",
+            "a/**:write",
+            "x.y/z_1-2:a.b",
+        ] {
             assert!(Scope::parse(ok).is_ok(), "{ok}");
         }
         let bad = [
@@ -383,7 +408,10 @@ mod tests {
         }
         let long = format!("{}:read", "a".repeat(MAX_SCOPE_LEN - 5));
         assert!(Scope::parse(&long).is_ok());
-        assert_eq!(validate(format!("a{long}").as_bytes()), Err(ScopeError::TooLong));
+        assert_eq!(
+            validate(format!("a{long}").as_bytes()),
+            Err(ScopeError::TooLong)
+        );
     }
 
     #[test]
@@ -421,14 +449,27 @@ mod tests {
             ("*/b:read", "a/*:read", Some("a/b:read")),
         ];
         for (a, b, want) in cases {
-            assert_eq!(s(a).intersect(&s(b)).map(|x| x.to_string()).as_deref(), want, "{a} ∩ {b}");
-            assert_eq!(s(b).intersect(&s(a)).map(|x| x.to_string()).as_deref(), want, "{b} ∩ {a}");
+            assert_eq!(
+                s(a).intersect(&s(b)).map(|x| x.to_string()).as_deref(),
+                want,
+                "{a} ∩ {b}"
+            );
+            assert_eq!(
+                s(b).intersect(&s(a)).map(|x| x.to_string()).as_deref(),
+                want,
+                "{b} ∩ {a}"
+            );
         }
     }
 
     #[test]
     fn minimize_drops_covered() {
-        let set = minimize(vec![s("a/x:read"), s("a/*:read"), s("b:write"), s("a/*:read")]);
+        let set = minimize(vec![
+            s("a/x:read"),
+            s("a/*:read"),
+            s("b:write"),
+            s("a/*:read"),
+        ]);
         assert_eq!(set, vec![s("a/*:read"), s("b:write")]);
     }
 }

@@ -19,7 +19,11 @@ pub struct ApiKey {
 impl ApiKey {
     pub(crate) fn new(text: String, key_id: KeyId) -> Self {
         let head_len = text.match_indices('_').nth(1).map_or(0, |(at, _)| at + 1);
-        Self { text: Zeroizing::new(text), key_id, head_len }
+        Self {
+            text: Zeroizing::new(text),
+            key_id,
+            head_len,
+        }
     }
 
     /// The key's text, to hand to its holder.

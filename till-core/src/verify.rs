@@ -54,7 +54,10 @@ impl Verifier {
 
     /// A builder starting from the defaults of [`Verifier::new`].
     pub fn builder(keyring: &Keyring) -> VerifierBuilder {
-        VerifierBuilder { verifier: Self::new(keyring), error: None }
+        VerifierBuilder {
+            verifier: Self::new(keyring),
+            error: None,
+        }
     }
 
     /// Verifies `key` and checks that it grants `request`, at the clock's current time.
@@ -65,7 +68,12 @@ impl Verifier {
     }
 
     /// Verifies `key` as if the time were `now`.
-    pub fn verify_at(&self, key: impl AsRef<[u8]>, request: &Request, now: UnixTime) -> Result<Grant, Error> {
+    pub fn verify_at(
+        &self,
+        key: impl AsRef<[u8]>,
+        request: &Request,
+        now: UnixTime,
+    ) -> Result<Grant, Error> {
         let key = key.as_ref();
         // Most keys are short: decode them into a small buffer and spare the large one.
         if key.len() <= 512 {
@@ -170,13 +178,17 @@ impl Verifier {
 
         // From here on the key is genuine, and precise reasons may be given.
         if parts.env != self.env {
-            return Err(Error::WrongEnvironment { expected: self.env, found: parts.env });
+            return Err(Error::WrongEnvironment {
+                expected: self.env,
+                found: parts.env,
+            });
         }
         self.check_audience(data, &payload)?;
         let times = Times::of(&payload);
         self.check_times(&times, now)?;
         check_delegation(&payload)?;
-        let ids = std::iter::once(payload.key_id()).chain(chain[..payload.block_count].iter().copied());
+        let ids =
+            std::iter::once(payload.key_id()).chain(chain[..payload.block_count].iter().copied());
         for id in ids {
             let by_hook = self.revocation.as_ref().is_some_and(|r| r.is_revoked(&id));
             if by_hook || extra.is_some_and(|is_revoked| is_revoked(&id)) {
@@ -186,7 +198,12 @@ impl Verifier {
         if let Some(request) = request {
             request
                 .evaluate(|scope| grants(data, &payload, scope))
-                .map_err(|mask| Error::InsufficientScope(MissingScopes { scopes: request.shared(), mask }))?;
+                .map_err(|mask| {
+                    Error::InsufficientScope(MissingScopes {
+                        scopes: request.shared(),
+                        mask,
+                    })
+                })?;
         }
 
         Ok(Grant {
@@ -216,7 +233,11 @@ impl Verifier {
                     }
                     any = true;
                 }
-                if any { Ok(()) } else { Err(Error::WrongAudience) }
+                if any {
+                    Ok(())
+                } else {
+                    Err(Error::WrongAudience)
+                }
             }
         }
     }
@@ -226,12 +247,16 @@ impl Verifier {
         let leeway = i128::from(self.leeway);
         if let Some(expires_at) = times.expires_at {
             if now >= i128::from(expires_at) + leeway {
-                return Err(Error::Expired { expired_at: UnixTime::from_secs(expires_at) });
+                return Err(Error::Expired {
+                    expired_at: UnixTime::from_secs(expires_at),
+                });
             }
         }
         if let Some(not_before) = times.not_before {
             if now + leeway < i128::from(not_before) {
-                return Err(Error::NotYetValid { valid_from: UnixTime::from_secs(not_before) });
+                return Err(Error::NotYetValid {
+                    valid_from: UnixTime::from_secs(not_before),
+                });
             }
         }
         Ok(())
@@ -265,7 +290,9 @@ impl VerifierBuilder {
         if valid {
             self.verifier.audience = Some(audience.into());
         } else {
-            self.error = Some(Error::InvalidArgument("an audience is 1-64 characters of A-Z a-z 0-9 . _ ~ : @ / + = -"));
+            self.error = Some(Error::InvalidArgument(
+                "an audience is 1-64 characters of A-Z a-z 0-9 . _ ~ : @ / + = -",
+            ));
         }
         self
     }
@@ -336,7 +363,11 @@ impl Times {
             .filter_map(|b| b.expires_at)
             .chain(payload.root.expires_at)
             .min();
-        Self { issued_at: payload.root.issued_at, expires_at, not_before: payload.root.not_before }
+        Self {
+            issued_at: payload.root.issued_at,
+            expires_at,
+            not_before: payload.root.not_before,
+        }
     }
 }
 
@@ -362,10 +393,14 @@ pub(crate) fn grants(data: &[u8], payload: &Payload, requested: &[u8]) -> bool {
         return false;
     };
     let list_covers = |span: &Span| {
-        wire::scope_pairs(at(data, span)).any(|(res, act)| scope::covers_parts(res, act, r_res, r_act))
+        wire::scope_pairs(at(data, span))
+            .any(|(res, act)| scope::covers_parts(res, act, r_res, r_act))
     };
     let root = payload.root.scopes.as_ref().is_some_and(list_covers);
-    root && payload.blocks().iter().all(|b| b.scopes.as_ref().is_none_or(list_covers))
+    root && payload
+        .blocks()
+        .iter()
+        .all(|b| b.scopes.as_ref().is_none_or(list_covers))
 }
 
 fn split_scope(scope: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -374,7 +409,8 @@ fn split_scope(scope: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 pub(crate) fn at<'a>(data: &'a [u8], span: &Span) -> &'a [u8] {
-    data.get(usize::from(span.start)..usize::from(span.end)).unwrap_or_default()
+    data.get(usize::from(span.start)..usize::from(span.end))
+        .unwrap_or_default()
 }
 
 fn strip_tag(data: &[u8], payload: &Payload) -> Box<[u8]> {
@@ -430,8 +466,12 @@ impl Grant {
     /// The audience the key is bound to, if any.
     pub fn audience(&self) -> Option<&str> {
         let root = self.payload.root.audience.as_ref();
-        let spans = std::iter::once(root).chain(self.payload.blocks().iter().map(|b| b.audience.as_ref()));
-        spans.flatten().next().and_then(|span| self.text(Some(span)))
+        let spans =
+            std::iter::once(root).chain(self.payload.blocks().iter().map(|b| b.audience.as_ref()));
+        spans
+            .flatten()
+            .next()
+            .and_then(|span| self.text(Some(span)))
     }
 
     /// When the key was issued.
@@ -461,15 +501,26 @@ impl Grant {
             wire::scope_pairs(at(&self.data, span))
                 .filter_map(|(res, act)| {
                     let text = [res, b":", act].concat();
-                    String::from_utf8(text).ok().and_then(|t| Scope::parse(&t).ok())
+                    String::from_utf8(text)
+                        .ok()
+                        .and_then(|t| Scope::parse(&t).ok())
                 })
                 .collect()
         };
-        let mut granted = self.payload.root.scopes.as_ref().map(list).unwrap_or_default();
+        let mut granted = self
+            .payload
+            .root
+            .scopes
+            .as_ref()
+            .map(list)
+            .unwrap_or_default();
         for block in self.payload.blocks() {
             if let Some(span) = &block.scopes {
                 let narrowing = list(span);
-                granted = granted.iter().flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n))).collect();
+                granted = granted
+                    .iter()
+                    .flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n)))
+                    .collect();
             }
         }
         scope::minimize(granted)
@@ -477,8 +528,16 @@ impl Grant {
 
     /// The roles the key names; a verifier's policy resolves them.
     pub fn roles(&self) -> impl Iterator<Item = &str> {
-        let list = self.payload.root.roles.as_ref().map(|span| at(&self.data, span)).unwrap_or_default();
-        list.split(|&c| c == b' ').filter(|r| !r.is_empty()).filter_map(|r| std::str::from_utf8(r).ok())
+        let list = self
+            .payload
+            .root
+            .roles
+            .as_ref()
+            .map(|span| at(&self.data, span))
+            .unwrap_or_default();
+        list.split(|&c| c == b' ')
+            .filter(|r| !r.is_empty())
+            .filter_map(|r| std::str::from_utf8(r).ok())
     }
 
     /// The delegation chain, oldest block first.
@@ -487,7 +546,10 @@ impl Grant {
             .blocks()
             .iter()
             .zip(self.chain)
-            .map(|(block, id)| Link { id, label: self.text(block.label.as_ref()) })
+            .map(|(block, id)| Link {
+                id,
+                label: self.text(block.label.as_ref()),
+            })
     }
 
     fn text(&self, span: Option<&Span>) -> Option<&str> {

@@ -102,7 +102,10 @@ pub(crate) fn read(buf: &[u8]) -> Result<Payload, Error> {
         return Err(Error::TooLarge(Limit::KeyLength));
     }
     let mut r = Reader { buf, pos: 1 };
-    let mut payload = Payload { root: read_root(&mut r)?, ..Payload::default() };
+    let mut payload = Payload {
+        root: read_root(&mut r)?,
+        ..Payload::default()
+    };
 
     while buf.len() - r.pos > TAG_LEN {
         if payload.block_count == MAX_BLOCKS {
@@ -190,7 +193,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn byte(&mut self) -> Result<u8, Error> {
-        let b = *self.buf.get(self.pos).ok_or(Error::Malformed(Malformed::Truncated))?;
+        let b = *self
+            .buf
+            .get(self.pos)
+            .ok_or(Error::Malformed(Malformed::Truncated))?;
         self.pos += 1;
         Ok(b)
     }
@@ -203,7 +209,10 @@ impl Reader<'_> {
     }
 
     fn take(&mut self, len: usize) -> Result<Range<usize>, Error> {
-        let end = self.pos.checked_add(len).filter(|&end| end <= self.buf.len());
+        let end = self
+            .pos
+            .checked_add(len)
+            .filter(|&end| end <= self.buf.len());
         let end = end.ok_or(Error::Malformed(Malformed::Truncated))?;
         let range = self.pos..end;
         self.pos = end;
@@ -215,8 +224,16 @@ impl Reader<'_> {
         (start as u16)..(end as u16)
     }
 
-    fn optional<T>(&mut self, present: u8, read: fn(&mut Self) -> Result<T, Error>) -> Result<Option<T>, Error> {
-        if present == 0 { Ok(None) } else { read(self).map(Some) }
+    fn optional<T>(
+        &mut self,
+        present: u8,
+        read: fn(&mut Self) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        if present == 0 {
+            Ok(None)
+        } else {
+            read(self).map(Some)
+        }
     }
 
     /// Unsigned LEB128 in its shortest form, at most 64 bits.
@@ -299,7 +316,11 @@ impl Reader<'_> {
 
 /// Characters allowed in a subject, audience or label.
 pub(crate) const fn is_label_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'~' | b':' | b'@' | b'/' | b'+' | b'=' | b'-')
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            b'.' | b'_' | b'~' | b':' | b'@' | b'/' | b'+' | b'=' | b'-'
+        )
 }
 
 /// Checks an encoded scope list: groups `resource:action[,action...]` joined by single spaces,
@@ -309,7 +330,10 @@ fn check_scope_list(list: &[u8]) -> Result<(), Error> {
     let mut count = 0;
     let mut prev_resource: Option<&[u8]> = None;
     for group in list.split(|&c| c == b' ') {
-        let colon = group.iter().position(|&c| c == b':').ok_or_else(|| bad.clone())?;
+        let colon = group
+            .iter()
+            .position(|&c| c == b':')
+            .ok_or_else(|| bad.clone())?;
         let (resource, actions) = (&group[..colon], &group[colon + 1..]);
         if prev_resource.is_some_and(|prev| resource <= prev) {
             return Err(bad);
@@ -340,7 +364,9 @@ pub(crate) fn scope_pairs(list: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
         let colon = group.iter().position(|&c| c == b':').unwrap_or(group.len());
         let (resource, actions) = group.split_at(colon);
         let actions = actions.get(1..).unwrap_or_default();
-        actions.split(|&c| c == b',').map(move |action| (resource, action))
+        actions
+            .split(|&c| c == b',')
+            .map(move |action| (resource, action))
     })
 }
 
@@ -385,7 +411,12 @@ pub(crate) fn encode_role_list(roles: &[String]) -> Result<Vec<u8>, Error> {
     for role in &sorted {
         scope::validate_role(role)?;
     }
-    Ok(sorted.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ").into_bytes())
+    Ok(sorted
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into_bytes())
 }
 
 /// Fields of a root, to be written.
@@ -429,7 +460,9 @@ pub(crate) fn write_root(f: &RootFields<'_>) -> Result<Vec<u8>, Error> {
         | flag(f.roles.is_some(), ROLES)
         | flag(f.max_delegation.is_some(), DELEGATION);
     if f.scopes.is_none() && f.roles.is_none() {
-        return Err(Error::InvalidArgument("a key must grant at least one scope or role"));
+        return Err(Error::InvalidArgument(
+            "a key must grant at least one scope or role",
+        ));
     }
     w.0.push(flags);
     w.time(f.issued_at)?;
@@ -438,7 +471,9 @@ pub(crate) fn write_root(f: &RootFields<'_>) -> Result<Vec<u8>, Error> {
         let delta = expires_at
             .checked_sub(f.issued_at)
             .and_then(|d| u64::try_from(d).ok())
-            .ok_or(Error::InvalidArgument("a key cannot expire before it is issued"))?;
+            .ok_or(Error::InvalidArgument(
+                "a key cannot expire before it is issued",
+            ))?;
         w.varint(delta);
     }
     f.not_before.map(|t| w.time(t)).transpose()?;
@@ -474,7 +509,9 @@ fn check_time(t: i64) -> Result<u64, Error> {
     u64::try_from(t)
         .ok()
         .filter(|&t| t <= MAX_TIME as u64)
-        .ok_or(Error::InvalidArgument("times must lie between 1970-01-01 and 9999-12-31"))
+        .ok_or(Error::InvalidArgument(
+            "times must lie between 1970-01-01 and 9999-12-31",
+        ))
 }
 
 const fn flag(present: bool, bit: u8) -> u8 {
@@ -503,7 +540,10 @@ impl Writer {
 
     fn label(&mut self, text: &str) -> Result<(), Error> {
         let bytes = text.as_bytes();
-        if bytes.is_empty() || bytes.len() > MAX_LABEL_LEN || !bytes.iter().all(|&c| is_label_char(c)) {
+        if bytes.is_empty()
+            || bytes.len() > MAX_LABEL_LEN
+            || !bytes.iter().all(|&c| is_label_char(c))
+        {
             return Err(Error::InvalidArgument(
                 "subjects, audiences and labels are 1-64 characters of A-Z a-z 0-9 . _ ~ : @ / + = -",
             ));
@@ -524,5 +564,105 @@ impl Writer {
         }
         self.0.push(n);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::key::BASE64;
+
+    /// Writes back what `read` understood. Canonical reading means this gives the same bytes.
+    fn rewrite(buf: &[u8]) -> Result<Vec<u8>, Error> {
+        let p = read(buf)?;
+        let text = |span: &Option<Span>| {
+            span.as_ref()
+                .map(|s| std::str::from_utf8(at(buf, s)).unwrap())
+        };
+        let bytes = |span: &Option<Span>| span.as_ref().map(|s| at(buf, s).to_vec());
+        let r = &p.root;
+        let mut out = write_root(&RootFields {
+            root_key_id: r.root_key_id,
+            key_id: r.key_id,
+            issued_at: r.issued_at,
+            expires_at: r.expires_at,
+            not_before: r.not_before,
+            subject: text(&r.subject),
+            audience: text(&r.audience),
+            scopes: bytes(&r.scopes),
+            roles: bytes(&r.roles),
+            max_delegation: r.max_delegation,
+        })?;
+        for b in p.blocks() {
+            out.extend(write_block(&BlockFields {
+                expires_at: b.expires_at,
+                audience: text(&b.audience),
+                label: text(&b.label),
+                scopes: bytes(&b.scopes),
+                max_delegation: b.max_delegation,
+            })?);
+        }
+        out.extend_from_slice(at(buf, &p.tag));
+        Ok(out)
+    }
+
+    fn at<'a>(buf: &'a [u8], span: &Span) -> &'a [u8] {
+        &buf[usize::from(span.start)..usize::from(span.end)]
+    }
+
+    /// The payload of every vector key that parses.
+    fn payloads() -> Vec<Vec<u8>> {
+        let text = include_str!("../../test-vectors/keys.json");
+        let vectors: serde_json::Value = serde_json::from_str(text).unwrap();
+        vectors["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["key"].as_str())
+            .filter_map(|key| {
+                let second = key.match_indices('_').nth(1)?.0;
+                let body = key.get(second + 1..key.len().checked_sub(6)?)?;
+                BASE64.decode(body).ok()
+            })
+            .filter(|payload| read(payload).is_ok())
+            .collect()
+    }
+
+    #[test]
+    fn writing_mirrors_reading() {
+        let payloads = payloads();
+        assert!(payloads.len() > 40);
+        for payload in payloads {
+            assert_eq!(rewrite(&payload).unwrap(), payload);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever mutation of a valid payload the reader accepts, it reads canonically.
+        #[test]
+        fn accepted_mutants_are_canonical(
+            pick in any::<prop::sample::Index>(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..4),
+        ) {
+            let payloads = payloads();
+            let mut payload = pick.get(&payloads).clone();
+            for (at, byte, kind) in edits {
+                let i = at.index(payload.len().max(1));
+                match kind {
+                    0 if i < payload.len() => payload[i] = byte,
+                    1 => payload.insert(i.min(payload.len()), byte),
+                    _ if i < payload.len() => { payload.remove(i); }
+                    _ => {}
+                }
+            }
+            if read(&payload).is_ok() {
+                prop_assert_eq!(rewrite(&payload).unwrap(), payload);
+            }
+        }
     }
 }

@@ -1,0 +1,133 @@
+//! Runs every case of the shared test vectors through till-core.
+
+mod common;
+
+use serde_json::{Value, json};
+use till_core::{Attenuation, RootKey, UnixTime, attenuate_at, find_keys, redact};
+
+use common::{key_bytes, load, run, str_list};
+
+#[test]
+fn verification_cases() {
+    let vectors = load("keys.json");
+    let cases = vectors["cases"].as_array().unwrap();
+    assert!(cases.len() >= 60, "only {} cases", cases.len());
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let got = match run(&vectors, case, &key_bytes(case)) {
+            Ok(grant) => json!({ "grant": grant }),
+            Err(e) => match e.missing_scopes() {
+                Some(missing) => {
+                    json!({ "error": e.code().as_str(), "missing": missing.iter().map(ToString::to_string).collect::<Vec<_>>() })
+                }
+                None => json!({ "error": e.code().as_str() }),
+            },
+        };
+        assert_eq!(got, case["expect"], "case {name}");
+    }
+}
+
+#[test]
+fn every_error_code_has_a_case() {
+    let vectors = load("keys.json");
+    let seen: Vec<&str> = vectors["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["expect"]["error"].as_str())
+        .collect();
+    let verify_codes = [
+        "malformed",
+        "bad_checksum",
+        "too_large",
+        "unsupported_version",
+        "unknown_root_key",
+        "invalid_signature",
+        "wrong_environment",
+        "wrong_audience",
+        "expired",
+        "not_yet_valid",
+        "revoked",
+        "insufficient_scope",
+        "delegation_limit",
+        "invalid_scope",
+    ];
+    for code in verify_codes {
+        assert!(seen.contains(&code), "no vector for {code}");
+    }
+}
+
+#[test]
+fn attenuation_cases() {
+    let vectors = load("attenuate.json");
+    for case in vectors["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let a = &case["attenuation"];
+        let restrictions = build(a);
+        let now = UnixTime::from_secs(case["now"].as_i64().unwrap());
+        let got = restrictions
+            .and_then(|r| attenuate_at(case["key"].as_str().unwrap(), &r, now))
+            .map(|k| k.expose_secret().to_owned());
+        match (&case["expect"]["key"], got) {
+            (Value::String(want), Ok(key)) => assert_eq!(&key, want, "case {name}"),
+            (Value::Null, Err(e)) => {
+                assert_eq!(e.code().as_str(), case["expect"]["error"], "case {name}")
+            }
+            (want, got) => panic!("case {name}: wanted {want}, got {:?}", got.map(|_| "a key")),
+        }
+    }
+}
+
+fn build(a: &Value) -> Result<Attenuation, till_core::Error> {
+    let mut r = Attenuation::new();
+    if !a["scopes"].is_null() {
+        r = r.scopes(str_list(&a["scopes"]))?;
+    }
+    if let Some(ttl) = a["ttl"].as_u64() {
+        r = r.ttl(std::time::Duration::from_secs(ttl));
+    }
+    if let Some(at) = a["expires_at"].as_i64() {
+        r = r.expires_at(UnixTime::from_secs(at));
+    }
+    if let Some(audience) = a["audience"].as_str() {
+        r = r.audience(audience);
+    }
+    if let Some(label) = a["label"].as_str() {
+        r = r.label(label);
+    }
+    if let Some(n) = a["max_delegation"].as_u64() {
+        r = r.max_delegation(n as u8);
+    }
+    Ok(r)
+}
+
+#[test]
+fn text_cases() {
+    let vectors = load("text.json");
+    for case in vectors["cases"].as_array().unwrap() {
+        let text = case["text"].as_str().unwrap();
+        let found: Vec<Value> = find_keys(text)
+            .iter()
+            .map(|f| json!({ "kind": f.kind, "start": f.range.start, "end": f.range.end, "id": f.id }))
+            .collect();
+        assert_eq!(Value::from(found), case["found"], "case {}", case["name"]);
+        assert_eq!(
+            redact(text),
+            case["redacted"].as_str().unwrap(),
+            "case {}",
+            case["name"]
+        );
+    }
+}
+
+#[test]
+fn root_key_cases() {
+    let vectors = load("root_keys.json");
+    for case in vectors["cases"].as_array().unwrap() {
+        let got = match RootKey::from_text(case["text"].as_str().unwrap()) {
+            Ok(key) => json!({ "id": key.id().to_string() }),
+            Err(e) => json!({ "error": e.code().as_str() }),
+        };
+        assert_eq!(got, case["expect"], "case {}", case["name"]);
+    }
+}
