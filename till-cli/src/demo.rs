@@ -15,15 +15,27 @@ pub(crate) fn run(_out: &Output) -> Outcome {
 
     let keyring = Keyring::single(RootKey::generate()?);
     let revoked = Arc::new(RevocationList::new());
-    let verifier = Verifier::builder(&keyring).revocation(revoked.clone()).build()?;
-    println!("1. The service generates a root key ({}) and never shares it.", keyring.signing_key().id());
+    let verifier = Verifier::builder(&keyring)
+        .revocation(revoked.clone())
+        .build()?;
+    println!(
+        "1. The service generates a root key ({}) and never shares it.",
+        keyring.signing_key().id()
+    );
 
-    let claims = Claims::new(["repo/acme/*:read", "issues/acme/*:comment"], Expiry::After(Duration::from_secs(8 * 3600)))?
-        .subject("triage-bot");
+    let claims = Claims::new(
+        ["repo/acme/*:read", "issues/acme/*:comment"],
+        Expiry::After(Duration::from_secs(8 * 3600)),
+    )?
+    .subject("triage-bot");
     let key = Issuer::new(&keyring).mint(&claims)?;
     println!("\n2. It mints a key for the agent `triage-bot`, good for 8 hours:");
     println!("     scopes: repo/acme/*:read issues/acme/*:comment");
-    println!("     key:    {} ({} characters)", key.redacted(), key.expose_secret().len());
+    println!(
+        "     key:    {} ({} characters)",
+        key.redacted(),
+        key.expose_secret().len()
+    );
 
     println!("\n3. The agent calls the service, which checks each request in-process:");
     check(&verifier, key.expose_secret(), "repo/acme/api:read")?;
@@ -65,8 +77,15 @@ fn check(verifier: &Verifier, key: &str, scope: &str) -> Result<(), Failure> {
     match verifier.verify(key, &Request::scope(scope)?) {
         Ok(grant) => {
             let chain: Vec<&str> = grant.chain().filter_map(|l| l.label).collect();
-            let via = if chain.is_empty() { String::new() } else { format!(" via {}", chain.join(" -> ")) };
-            println!("     {scope:<22} allowed  (subject {}{via})", grant.subject().unwrap_or("-"));
+            let via = if chain.is_empty() {
+                String::new()
+            } else {
+                format!(" via {}", chain.join(" -> "))
+            };
+            println!(
+                "     {scope:<22} allowed  (subject {}{via})",
+                grant.subject().unwrap_or("-")
+            );
         }
         Err(e) => println!("     {scope:<22} denied   ({})", e.code()),
     }
@@ -74,5 +93,10 @@ fn check(verifier: &Verifier, key: &str, scope: &str) -> Result<(), Failure> {
 }
 
 fn demo_failure(what: &str) -> Failure {
-    Failure { status: 1, code: "internal", message: format!("demo went wrong: {what}"), missing: vec![] }
+    Failure {
+        status: 1,
+        code: "internal",
+        message: format!("demo went wrong: {what}"),
+        missing: vec![],
+    }
 }

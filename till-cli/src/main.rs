@@ -194,7 +194,12 @@ pub(crate) struct Failure {
 
 impl Failure {
     fn usage(message: impl Into<String>) -> Self {
-        Self { status: USAGE, code: "usage", message: message.into(), missing: vec![] }
+        Self {
+            status: USAGE,
+            code: "usage",
+            message: message.into(),
+            missing: vec![],
+        }
     }
 }
 
@@ -209,8 +214,16 @@ impl From<Error> for Failure {
             | ErrorCode::Internal => USAGE,
             _ => DENIED,
         };
-        let missing = e.missing_scopes().map(|m| m.iter().map(ToString::to_string).collect()).unwrap_or_default();
-        Self { status, code: e.code().as_str(), message: e.to_string(), missing }
+        let missing = e
+            .missing_scopes()
+            .map(|m| m.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        Self {
+            status,
+            code: e.code().as_str(),
+            message: e.to_string(),
+            missing,
+        }
     }
 }
 
@@ -231,7 +244,11 @@ fn init(out: &Output, file: Option<PathBuf>) -> Outcome {
 
 fn mint(out: &Output, args: MintArgs) -> Outcome {
     let keyring = load_keyring(&args.root)?;
-    let expiry = if args.never_expires { Expiry::Never } else { Expiry::After(args.ttl) };
+    let expiry = if args.never_expires {
+        Expiry::Never
+    } else {
+        Expiry::After(args.ttl)
+    };
     let mut claims = Claims::new(&args.scopes, expiry)?.env(Env::new(&args.env)?);
     if !args.roles.is_empty() {
         claims = claims.roles(args.roles)?;
@@ -245,7 +262,9 @@ fn mint(out: &Output, args: MintArgs) -> Outcome {
     if let Some(n) = args.max_delegation {
         claims = claims.max_delegation(n);
     }
-    let key = Issuer::new(&keyring).with_prefix(Prefix::new(&args.prefix)?).mint(&claims)?;
+    let key = Issuer::new(&keyring)
+        .with_prefix(Prefix::new(&args.prefix)?)
+        .mint(&claims)?;
     out.api_key(&key);
     Ok(())
 }
@@ -256,7 +275,11 @@ fn verify(out: &Output, args: VerifyArgs) -> Outcome {
     if args.scopes.is_empty() {
         return Err(Failure::usage("name at least one --scope to check"));
     }
-    let request = if args.any { Request::any_of(&args.scopes)? } else { Request::all_of(&args.scopes)? };
+    let request = if args.any {
+        Request::any_of(&args.scopes)?
+    } else {
+        Request::all_of(&args.scopes)?
+    };
     let revoked = args
         .revoked
         .iter()
@@ -339,7 +362,9 @@ fn load_keyring(args: &RootKeyArgs) -> Result<Keyring, Failure> {
                 .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
         ),
         None => Zeroizing::new(std::env::var("TILL_ROOT_KEY").map_err(|_| {
-            Failure::usage("no root key: set TILL_ROOT_KEY or pass --root-key-file (`till init` makes one)")
+            Failure::usage(
+                "no root key: set TILL_ROOT_KEY or pass --root-key-file (`till init` makes one)",
+            )
         })?),
     };
     let keys = text
@@ -361,5 +386,6 @@ fn write_private(path: &std::path::Path, text: &str) -> Result<(), Failure> {
     let mut file = options
         .open(path)
         .map_err(|e| Failure::usage(format!("cannot create {}: {e}", path.display())))?;
-    writeln!(file, "{text}").map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+    writeln!(file, "{text}")
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
 }

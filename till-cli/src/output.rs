@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use serde_json::json;
-use till_core::{ApiKey, Grant, RootKey, Unverified, UnixTime};
+use till_core::{ApiKey, Grant, RootKey, UnixTime, Unverified};
 
 use crate::Failure;
 
@@ -21,16 +21,25 @@ impl Output {
 
     pub(crate) fn root_key(&self, key: &RootKey, text: &str) {
         if self.json {
-            println!("{}", json!({ "root_key_id": key.id().to_string(), "root_key": text }));
+            println!(
+                "{}",
+                json!({ "root_key_id": key.id().to_string(), "root_key": text })
+            );
         } else {
             println!("{text}");
-            eprintln!("root key {} generated; keep it secret, e.g. in TILL_ROOT_KEY", key.id());
+            eprintln!(
+                "root key {} generated; keep it secret, e.g. in TILL_ROOT_KEY",
+                key.id()
+            );
         }
     }
 
     pub(crate) fn root_key_written(&self, key: &RootKey, path: &Path) {
         if self.json {
-            println!("{}", json!({ "root_key_id": key.id().to_string(), "path": path }));
+            println!(
+                "{}",
+                json!({ "root_key_id": key.id().to_string(), "path": path })
+            );
         } else {
             println!("root key {} written to {}", key.id(), path.display());
         }
@@ -38,7 +47,10 @@ impl Output {
 
     pub(crate) fn api_key(&self, key: &ApiKey) {
         if self.json {
-            println!("{}", json!({ "key": key.expose_secret(), "key_id": key.key_id() }));
+            println!(
+                "{}",
+                json!({ "key": key.expose_secret(), "key_id": key.key_id() })
+            );
         } else {
             println!("{}", key.expose_secret());
         }
@@ -57,7 +69,10 @@ impl Output {
         let scopes: Vec<String> = grant.scopes().iter().map(ToString::to_string).collect();
         println!("  scopes:    {}", scopes.join(" "));
         println!("  expires:   {}", when(grant.expires_at()));
-        let chain: Vec<String> = grant.chain().map(|l| l.label.unwrap_or("(unlabelled)").to_owned()).collect();
+        let chain: Vec<String> = grant
+            .chain()
+            .map(|l| l.label.unwrap_or("(unlabelled)").to_owned())
+            .collect();
         if !chain.is_empty() {
             println!("  chain:     {}", chain.join(" -> "));
         }
@@ -79,19 +94,31 @@ impl Output {
         if !key.roles.is_empty() {
             println!("  roles:       {}", key.roles.join(" "));
         }
-        println!("  issued:      {}", when(Some(UnixTime::from_secs(key.issued_at))));
-        println!("  expires:     {}", when(key.expires_at.map(UnixTime::from_secs)));
+        println!(
+            "  issued:      {}",
+            when(Some(UnixTime::from_secs(key.issued_at)))
+        );
+        println!(
+            "  expires:     {}",
+            when(key.expires_at.map(UnixTime::from_secs))
+        );
         for (i, block) in key.blocks.iter().enumerate() {
-            let scopes = block
-                .scopes
-                .as_ref()
-                .map(|s| s.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "));
+            let scopes = block.scopes.as_ref().map(|s| {
+                s.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
             println!(
                 "  block {}:     to {}; scopes {}; expires {}",
                 i + 1,
                 block.label.as_deref().unwrap_or("-"),
                 scopes.as_deref().unwrap_or("unchanged"),
-                block.expires_at.map_or("unchanged".to_owned(), |t| when(Some(UnixTime::from_secs(t)))),
+                block
+                    .expires_at
+                    .map_or("unchanged".to_owned(), |t| when(Some(UnixTime::from_secs(
+                        t
+                    )))),
             );
         }
     }
@@ -99,7 +126,10 @@ impl Output {
     pub(crate) fn redacted(&self, text: &str) {
         if self.json {
             let found = till_core::find_keys(text);
-            println!("{}", json!({ "redacted": till_core::redact(text), "found": found }));
+            println!(
+                "{}",
+                json!({ "redacted": till_core::redact(text), "found": found })
+            );
         } else {
             print!("{}", till_core::redact(text));
         }
@@ -122,5 +152,8 @@ pub(crate) fn when(time: Option<UnixTime>) -> String {
     u64::try_from(time.secs())
         .ok()
         .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
-        .map_or_else(|| time.to_string(), |t| humantime::format_rfc3339_seconds(t).to_string())
+        .map_or_else(
+            || time.to_string(),
+            |t| humantime::format_rfc3339_seconds(t).to_string(),
+        )
 }
