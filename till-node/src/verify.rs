@@ -1,0 +1,259 @@
+//! Verifying keys, and what a verified key grants.
+
+use std::cell::Cell;
+
+use napi::bindgen_prelude::{Function, FunctionRef};
+use napi::{Env, JsValue, Status, Unknown, ValueType};
+use napi_derive::napi;
+use till_core::{KeyId, Request};
+
+use crate::convert::{self, Date};
+use crate::error::{Failure, catch};
+use crate::keys::Keyring;
+
+/// Options of a `Verifier`.
+#[allow(missing_debug_implementations, reason = "holds JavaScript values")]
+#[napi(object, object_to_js = false)]
+pub struct VerifierOptions<'a> {
+    /// The environment accepted, `live` by default.
+    pub env: Option<String>,
+    /// An audience every key must name.
+    pub audience: Option<String>,
+    /// Seconds of clock difference tolerated (at most one day).
+    pub leeway: Option<f64>,
+    /// The application prefix accepted, `till` by default.
+    pub prefix: Option<String>,
+    /// Called, once the key is proven genuine, with the key id and each attenuation block id;
+    /// returning `true` refuses the key as `revoked`. Runs synchronously; if it throws, the
+    /// key is refused and the exception passes to the caller of `verify`.
+    #[napi(ts_type = "(id: string) => boolean")]
+    pub is_revoked: Option<Function<'a, String, bool>>,
+}
+
+/// What to ask of a key: exactly one of `scope`, `allOf` and `anyOf`.
+#[derive(Debug)]
+#[napi(object, object_to_js = false)]
+pub struct ScopeRequest {
+    /// One scope, such as `"repo/acme/api:read"`.
+    pub scope: Option<String>,
+    /// Scopes that must all be granted.
+    pub all_of: Option<Vec<String>>,
+    /// Scopes of which one suffices.
+    pub any_of: Option<Vec<String>>,
+}
+
+/// What a verified key grants, and to whom. Holds no secret.
+#[derive(Debug)]
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct Grant {
+    /// The key's id, shared by every key attenuated from it.
+    pub key_id: String,
+    /// The id of the root key that minted it.
+    pub root_key_id: String,
+    /// The application prefix.
+    pub prefix: String,
+    /// The environment.
+    pub env: String,
+    /// The user or agent the key was issued to.
+    pub subject: Option<String>,
+    /// The audience the key is bound to.
+    pub audience: Option<String>,
+    /// The effective scopes: what every link of the chain grants, fewest patterns first.
+    pub scopes: Vec<String>,
+    /// The roles the key names, for the service's policy to resolve.
+    pub roles: Vec<String>,
+    /// When the key was minted.
+    pub issued_at: Date,
+    /// The first moment the key is no longer valid: the earliest expiry in the chain.
+    pub expires_at: Option<Date>,
+    /// The first moment the key is valid.
+    pub not_before: Option<Date>,
+    /// The delegation chain, oldest attenuation block first.
+    pub chain: Vec<Link>,
+}
+
+/// One attenuation block of a key's delegation chain.
+#[derive(Debug)]
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct Link {
+    /// The block's id, which `isRevoked` receives.
+    pub id: String,
+    /// Whom the block delegates to, if it says.
+    pub label: Option<String>,
+}
+
+/// Checks keys against a keyring, an environment, an audience and the clock.
+#[napi]
+pub struct Verifier {
+    inner: till_core::Verifier,
+    is_revoked: Option<FunctionRef<String, bool>>,
+}
+
+#[napi]
+impl Verifier {
+    /// A verifier of keys minted with any root key of `keyring`.
+    #[napi(
+        constructor,
+        ts_args_type = "keyring: Keyring, options?: VerifierOptions"
+    )]
+    pub fn new(env: Env, keyring: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<Self> {
+        catch(&env, || {
+            let keyring = convert::instance::<Keyring>(keyring, "a Verifier needs a Keyring")?;
+            let options = options.map(|o| convert::value::<VerifierOptions>(o, OPTIONS));
+            let options = options.transpose()?;
+            let mut builder = till_core::Verifier::builder(&keyring.inner);
+            let Some(options) = options else {
+                return Ok(Self {
+                    inner: builder.build()?,
+                    is_revoked: None,
+                });
+            };
+            if let Some(env) = &options.env {
+                builder = builder.env(env);
+            }
+            if let Some(audience) = &options.audience {
+                builder = builder.audience(audience);
+            }
+            if let Some(leeway) = options.leeway {
+                builder = builder.leeway(convert::whole(leeway, LEEWAY)?);
+            }
+            if let Some(prefix) = &options.prefix {
+                builder = builder.prefix(prefix);
+            }
+            let is_revoked = match options.is_revoked {
+                Some(f) if f.to_unknown().get_type()? == ValueType::Function => {
+                    Some(f.create_ref()?)
+                }
+                Some(_) => return Err(Failure::Type("isRevoked is a function")),
+                None => None,
+            };
+            Ok(Self {
+                inner: builder.build()?,
+                is_revoked,
+            })
+        })
+    }
+
+    /// Verifies `key` and checks that it grants `request`, at `now` (a Date or seconds) or
+    /// the current time. Throws a `TillError` whose `code` says why a key is refused.
+    #[napi(ts_args_type = "key: KeyText, request: ScopeRequest, now?: Time")]
+    pub fn verify(
+        &self,
+        env: Env,
+        key: Unknown<'_>,
+        request: Unknown<'_>,
+        now: Option<Unknown<'_>>,
+    ) -> napi::Result<Grant> {
+        catch(&env, || {
+            let request = convert::value::<ScopeRequest>(request, REQUEST)?.into_core()?;
+            self.check(&env, key, Some(&request), now)
+        })
+    }
+
+    /// Verifies `key` without asking for a scope: proves it genuine, current and not revoked,
+    /// and returns what it grants.
+    #[napi(ts_args_type = "key: KeyText, now?: Time")]
+    pub fn authenticate(
+        &self,
+        env: Env,
+        key: Unknown<'_>,
+        now: Option<Unknown<'_>>,
+    ) -> napi::Result<Grant> {
+        catch(&env, || self.check(&env, key, None, now))
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("inner", &self.inner)
+            .field("is_revoked", &self.is_revoked.is_some())
+            .finish()
+    }
+}
+
+impl Verifier {
+    fn check(
+        &self,
+        env: &Env,
+        key: Unknown<'_>,
+        request: Option<&Request>,
+        now: Option<Unknown<'_>>,
+    ) -> Result<Grant, Failure> {
+        let key = convert::key(key)?;
+        let now = convert::time_or(now, self.inner.now())?;
+        let Some(is_revoked) = &self.is_revoked else {
+            let grant = self
+                .inner
+                .verify_with_revocation(key.as_bytes(), request, now, &|_| false);
+            return Ok(Grant::from(&grant?));
+        };
+
+        // The callback cannot fail inside till-core: a failure refuses the key there, and is
+        // kept to be reported here.
+        let callback = is_revoked.borrow_back(env)?;
+        let failure = Cell::new(None);
+        let ask = |id: &KeyId| {
+            callback.call(id.to_string()).unwrap_or_else(|error| {
+                failure.set(Some(error));
+                true
+            })
+        };
+        let grant = self
+            .inner
+            .verify_with_revocation(key.as_bytes(), request, now, &ask);
+        match failure.into_inner() {
+            None => Ok(Grant::from(&grant?)),
+            Some(error) if error.status == Status::BooleanExpected => {
+                Err(Failure::Type("isRevoked must return a boolean"))
+            }
+            Some(thrown) => Err(Failure::Js(thrown)),
+        }
+    }
+}
+
+impl ScopeRequest {
+    fn into_core(self) -> Result<Request, Failure> {
+        let request = match (self.scope, self.all_of, self.any_of) {
+            (Some(scope), None, None) => Request::scope(&scope)?,
+            (None, Some(scopes), None) => Request::all_of(scopes)?,
+            (None, None, Some(scopes)) => Request::any_of(scopes)?,
+            _ => return Err(till_core::Error::InvalidArgument(ONE_REQUEST).into()),
+        };
+        Ok(request)
+    }
+}
+
+impl From<&till_core::Grant> for Grant {
+    fn from(grant: &till_core::Grant) -> Self {
+        Self {
+            key_id: grant.key_id().to_string(),
+            root_key_id: grant.root_key_id().to_string(),
+            prefix: grant.prefix().to_string(),
+            env: grant.env().to_string(),
+            subject: grant.subject().map(str::to_owned),
+            audience: grant.audience().map(str::to_owned),
+            scopes: grant
+                .scopes()
+                .iter()
+                .map(|scope| scope.as_str().to_owned())
+                .collect(),
+            roles: grant.roles().map(str::to_owned).collect(),
+            issued_at: Date(grant.issued_at()),
+            expires_at: grant.expires_at().map(Date),
+            not_before: grant.not_before().map(Date),
+            chain: grant
+                .chain()
+                .map(|link| Link {
+                    id: link.id.to_string(),
+                    label: link.label.map(str::to_owned),
+                })
+                .collect(),
+        }
+    }
+}
+
+const OPTIONS: &str = "the options of a Verifier are a VerifierOptions object";
+const REQUEST: &str = "a request is { scope }, { allOf } or { anyOf }";
+const LEEWAY: &str = "leeway is a whole number of seconds";
+const ONE_REQUEST: &str = "a request names exactly one of scope, allOf and anyOf";
