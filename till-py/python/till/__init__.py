@@ -1,0 +1,92 @@
+"""Scoped API keys that any holder can narrow offline and any service can verify in-process.
+
+A service mints a key that says what its holder may do; the holder can attenuate it into a
+weaker key for someone else, without any secret; and the service checks it with one call to
+:meth:`Verifier.verify`, without a network round trip::
+
+    import till
+
+    keyring = till.Keyring([till.RootKey.from_env()])
+    key = till.Issuer(keyring).mint(["repo/acme/*:read"], ttl=3600, subject="triage-bot")
+    grant = till.Verifier(keyring).verify(key, "repo/acme/api:read")
+
+Secrets never show in ``repr()`` or ``str()``: an :class:`ApiKey` prints as its redacted form
+and gives its text only to :meth:`ApiKey.expose_secret`.
+"""
+
+from __future__ import annotations
+
+from ._api import (
+    Issuer,
+    KeyText,
+    Revocation,
+    Verifier,
+    attenuate,
+    find_keys,
+    inspect,
+    redact,
+)
+from ._errors import (
+    BadChecksum,
+    DelegationLimit,
+    DuplicateRootKey,
+    Expired,
+    InsufficientScope,
+    Internal,
+    InvalidArgument,
+    InvalidRootKey,
+    InvalidScope,
+    InvalidSignature,
+    Malformed,
+    NotYetValid,
+    Revoked,
+    ScopeNotHeld,
+    TillError,
+    TooLarge,
+    UnknownRootKey,
+    UnsupportedVersion,
+    WrongAudience,
+    WrongEnvironment,
+)
+from ._till import ApiKey, Keyring, RootKey, __version__
+from ._types import Found, Grant, Link, Unverified, UnverifiedBlock
+
+__all__ = [
+    "ApiKey",
+    "BadChecksum",
+    "DelegationLimit",
+    "DuplicateRootKey",
+    "Expired",
+    "Found",
+    "Grant",
+    "InsufficientScope",
+    "Internal",
+    "InvalidArgument",
+    "InvalidRootKey",
+    "InvalidScope",
+    "InvalidSignature",
+    "Issuer",
+    "KeyText",
+    "Keyring",
+    "Link",
+    "Malformed",
+    "NotYetValid",
+    "Revocation",
+    "Revoked",
+    "RootKey",
+    "ScopeNotHeld",
+    "TillError",
+    "TooLarge",
+    "UnknownRootKey",
+    "UnsupportedVersion",
+    "Unverified",
+    "UnverifiedBlock",
+    "Verifier",
+    "WrongAudience",
+    "WrongEnvironment",
+    "__version__",
+    "attenuate",
+    "find_keys",
+    "inspect",
+    "redact",
+]

@@ -1,0 +1,244 @@
+"""Minting, verifying, attenuating and scanning: typed wrappers over ``till._till``.
+
+Each wrapper converts times and durations to whole seconds, calls the compiled module, and
+wraps its answer in a frozen object. The decisions are all the core's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable, Container, Iterable, Union
+
+from . import _till
+from ._convert import datetime_of, names, seconds_at, seconds_of
+from ._till import ApiKey, Keyring
+from ._types import Found, Grant, Link, Unverified, UnverifiedBlock
+
+KeyText = Union[str, bytes, bytearray, memoryview, ApiKey]
+"""A key as the functions of this package accept it. ``str`` and bytes-like forms give the
+same results; bytes that are not UTF-8 are a malformed key."""
+
+Revocation = Union[Callable[[str], object], Container[str]]
+"""A revocation check: a callable taking an id and answering whether it is revoked, or a
+container of revoked ids (such as a ``set``) that is read afresh at every check."""
+
+
+class Issuer:
+    """Mints keys with the first root key of a keyring."""
+
+    __slots__ = ("_inner", "_keyring", "_prefix")
+
+    def __init__(self, keyring: Keyring, prefix: str = "till") -> None:
+        self._inner = _till.Issuer(keyring, prefix)
+        self._keyring = keyring
+        self._prefix = prefix
+
+    def __repr__(self) -> str:
+        return f"till.Issuer({self._keyring!r}, prefix={self._prefix!r})"
+
+    def mint(
+        self,
+        scopes: Iterable[str] = (),
+        *,
+        ttl: timedelta | int | None = None,
+        expires_at: datetime | int | None = None,
+        never_expires: bool = False,
+        subject: str | None = None,
+        audience: str | None = None,
+        env: str = "live",
+        not_before: datetime | int | None = None,
+        max_delegation: int | None = None,
+        roles: Iterable[str] = (),
+        now: datetime | int | None = None,
+    ) -> ApiKey:
+        """Mints a key granting ``scopes`` (and ``roles``, for the verifier's policy).
+
+        Exactly one of ``ttl`` (a ``timedelta`` or seconds), ``expires_at`` (an aware
+        ``datetime`` or seconds since the epoch) and ``never_expires=True`` says when the key
+        ends. ``now`` replaces the system clock, for fixtures and tests.
+        """
+        return self._inner.mint(
+            names(scopes, "scopes") or [],
+            ttl=seconds_of(ttl, "ttl"),
+            expires_at=seconds_at(expires_at, "expires_at"),
+            never_expires=never_expires,
+            subject=subject,
+            audience=audience,
+            env=env,
+            not_before=seconds_at(not_before, "not_before"),
+            max_delegation=max_delegation,
+            roles=names(roles, "roles") or [],
+            now=seconds_at(now, "now"),
+        )
+
+
+class Verifier:
+    """Checks keys against a keyring and a policy of environment, audience and clock.
+
+    Build one at startup and share it: it is immutable and safe to use from many threads.
+    Without ``revoked`` it releases the GIL while it checks a key. ``revoked`` is consulted,
+    after a key's tag is proven, with every id in its chain (the key id, then each block id);
+    an exception it raises propagates and nothing is granted.
+    """
+
+    __slots__ = ("_inner", "_settings")
+
+    def __init__(
+        self,
+        keyring: Keyring,
+        *,
+        env: str = "live",
+        audience: str | None = None,
+        leeway: timedelta | int = 0,
+        revoked: Revocation | None = None,
+        prefix: str = "till",
+    ) -> None:
+        self._inner = _till.Verifier(
+            keyring,
+            env=env,
+            audience=audience,
+            leeway=seconds_of(leeway, "leeway") or 0,
+            revoked=revoked,
+            prefix=prefix,
+        )
+        self._settings = (
+            f"{keyring!r}, env={env!r}, audience={audience!r}, leeway={leeway!r}, "
+            f"revoked={revoked!r}, prefix={prefix!r}"
+        )
+
+    def __repr__(self) -> str:
+        return f"till.Verifier({self._settings})"
+
+    def verify(
+        self,
+        key: KeyText,
+        scope: str | None = None,
+        *,
+        all_of: Iterable[str] | None = None,
+        any_of: Iterable[str] | None = None,
+        now: datetime | int | None = None,
+    ) -> Grant:
+        """Verifies ``key`` and checks that it grants exactly one of: ``scope``, every scope
+        of ``all_of``, or at least one scope of ``any_of``.
+
+        Raises a :class:`till.TillError` subclass when the key is refused; a key that is
+        genuine but lacks a scope raises :class:`till.InsufficientScope`, whose ``missing``
+        lists what was not granted. ``now`` replaces the system clock.
+        """
+        raw = self._inner.verify(
+            key,
+            scope=scope,
+            all_of=names(all_of, "all_of"),
+            any_of=names(any_of, "any_of"),
+            now=seconds_at(now, "now"),
+        )
+        return _grant(raw)
+
+    def authenticate(self, key: KeyText, *, now: datetime | int | None = None) -> Grant:
+        """Verifies ``key`` without asking for any scope: proves it genuine, current and not
+        revoked, and returns what it grants."""
+        return _grant(self._inner.authenticate(key, now=seconds_at(now, "now")))
+
+
+def attenuate(
+    key: KeyText,
+    *,
+    scopes: Iterable[str] | None = None,
+    ttl: timedelta | int | None = None,
+    expires_at: datetime | int | None = None,
+    audience: str | None = None,
+    to: str | None = None,
+    max_delegation: int | None = None,
+    now: datetime | int | None = None,
+) -> ApiKey:
+    """Narrows ``key`` offline, without any secret, into a weaker key.
+
+    ``scopes`` must lie within what the key grants; ``ttl`` and ``expires_at`` can only bring
+    the expiry closer; ``to`` records whom the new key is delegated to (a label such as
+    ``agent:triage-bot``); ``max_delegation`` limits further attenuation. The new key has a
+    block id of its own, which can be revoked alone.
+    """
+    return _till.attenuate(
+        key,
+        scopes=names(scopes, "scopes"),
+        ttl=seconds_of(ttl, "ttl"),
+        expires_at=seconds_at(expires_at, "expires_at"),
+        audience=audience,
+        to=to,
+        max_delegation=max_delegation,
+        now=seconds_at(now, "now"),
+    )
+
+
+def inspect(key: KeyText) -> Unverified:
+    """Decodes ``key`` **without verifying it**: checks its text, checksum and format, not its
+    tag. What it returns is whatever the key claims; never base a decision on it."""
+    raw = _till.inspect(key)
+    blocks = tuple(
+        UnverifiedBlock(
+            expires_at=datetime_of(block["expires_at"]),
+            audience=block["audience"],
+            label=block["label"],
+            scopes=block["scopes"],
+            max_delegation=block["max_delegation"],
+        )
+        for block in raw["blocks"]
+    )
+    return Unverified(
+        prefix=raw["prefix"],
+        env=raw["env"],
+        version=raw["version"],
+        root_key_id=raw["root_key_id"],
+        key_id=raw["key_id"],
+        issued_at=datetime_of(raw["issued_at"]),
+        expires_at=datetime_of(raw["expires_at"]),
+        not_before=datetime_of(raw["not_before"]),
+        subject=raw["subject"],
+        audience=raw["audience"],
+        scopes=raw["scopes"],
+        roles=raw["roles"],
+        max_delegation=raw["max_delegation"],
+        blocks=blocks,
+    )
+
+
+def find_keys(text: str) -> list[Found]:
+    """Every Till API key and root key in ``text``, found by format and checksum alone."""
+    return [Found(*found) for found in _till.find_keys(text)]
+
+
+def redact(text: str) -> str:
+    """``text`` with every key replaced by its redacted form, which keeps the prefix,
+    environment and id: ``till_live_[redacted:AbCdEfGhIjKlMnOp]``."""
+    return _till.redact(text)
+
+
+def _grant(raw: _till.GrantTuple) -> Grant:
+    (
+        key_id,
+        root_key_id,
+        prefix,
+        env,
+        subject,
+        audience,
+        scopes,
+        roles,
+        issued_at,
+        expires_at,
+        not_before,
+        chain,
+    ) = raw
+    return Grant(
+        key_id=key_id,
+        root_key_id=root_key_id,
+        prefix=prefix,
+        env=env,
+        subject=subject,
+        audience=audience,
+        scopes=scopes,
+        roles=roles,
+        issued_at=datetime_of(issued_at),
+        expires_at=datetime_of(expires_at),
+        not_before=datetime_of(not_before),
+        chain=tuple(Link(block_id, label) for block_id, label in chain),
+    )

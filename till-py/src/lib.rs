@@ -1,0 +1,37 @@
+//! The compiled half of the `till` Python package, imported as `till._till`.
+//!
+//! Every function here converts its arguments, calls `till-core`, and converts the answer
+//! back; errors cross into Python through [`error::raise`] alone. Times and durations arrive
+//! as whole seconds and grants leave as plain tuples: the typed Python layer in
+//! `python/till` turns them into `datetime`s and frozen objects.
+
+mod args;
+mod error;
+mod issue;
+mod secrets;
+mod text;
+mod verify;
+
+use pyo3::prelude::*;
+
+/// The module `till._till`.
+#[pymodule(name = "_till")]
+fn till_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<secrets::RootKey>()?;
+    m.add_class::<secrets::Keyring>()?;
+    m.add_class::<secrets::ApiKey>()?;
+    m.add_class::<issue::Issuer>()?;
+    m.add_class::<verify::Verifier>()?;
+    m.add_function(wrap_pyfunction!(issue::attenuate, m)?)?;
+    m.add_function(wrap_pyfunction!(text::inspect, m)?)?;
+    m.add_function(wrap_pyfunction!(text::find_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(text::redact, m)?)?;
+    m.add_function(wrap_pyfunction!(error::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(noop, m)?)?;
+    Ok(())
+}
+
+/// Does nothing: the benchmark measures the cost of a call into the extension with it.
+#[pyfunction]
+fn noop() {}
