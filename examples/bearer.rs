@@ -32,7 +32,7 @@ async fn read_repo(
         Ok(grant) => {
             format!("{name}: read by {}\n", grant.subject().unwrap_or("-")).into_response()
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -45,45 +45,63 @@ async fn write_repo(
         Ok(grant) => {
             format!("{name}: written by {}\n", grant.subject().unwrap_or("-")).into_response()
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
-/// Verifies the request's bearer key for `scope`, or answers with the right challenge.
-pub fn authorize(verifier: &Verifier, headers: &HeaderMap, scope: &str) -> Result<Grant, Response> {
-    let Some(key) = bearer(headers) else {
-        return Err(challenge(
-            StatusCode::UNAUTHORIZED,
-            format!("Bearer realm=\"{REALM}\""),
-        ));
-    };
-    let request = Request::scope(scope).map_err(|_| StatusCode::NOT_FOUND.into_response())?;
+/// Why a request was refused; it becomes a 401 or 403 with an RFC 6750 challenge.
+#[derive(Debug)]
+pub enum Refusal {
+    /// No bearer key was sent.
+    NoKey,
+    /// The key is not genuine, current and unrevoked; the code says why.
+    InvalidToken(ErrorCode),
+    /// The key is genuine but does not grant this scope.
+    InsufficientScope(String),
+}
+
+/// Verifies the request's bearer key for `scope`.
+pub fn authorize(verifier: &Verifier, headers: &HeaderMap, scope: &str) -> Result<Grant, Refusal> {
+    let key = bearer(headers).ok_or(Refusal::NoKey)?;
+    let request = Request::scope(scope).map_err(|e| Refusal::InvalidToken(e.code()))?;
     verifier.verify(key, &request).map_err(|e| match e.code() {
-        ErrorCode::InsufficientScope => challenge(
-            StatusCode::FORBIDDEN,
-            format!("Bearer realm=\"{REALM}\", error=\"insufficient_scope\", scope=\"{scope}\""),
-        ),
-        code => challenge(
-            StatusCode::UNAUTHORIZED,
-            format!(
-                "Bearer realm=\"{REALM}\", error=\"invalid_token\", error_description=\"{code}\""
-            ),
-        ),
+        ErrorCode::InsufficientScope => Refusal::InsufficientScope(scope.to_owned()),
+        code => Refusal::InvalidToken(code),
     })
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let (status, challenge) = match self {
+            Refusal::NoKey => (
+                StatusCode::UNAUTHORIZED,
+                format!("Bearer realm=\"{REALM}\""),
+            ),
+            Refusal::InvalidToken(code) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "Bearer realm=\"{REALM}\", error=\"invalid_token\", error_description=\"{code}\""
+                ),
+            ),
+            Refusal::InsufficientScope(scope) => (
+                StatusCode::FORBIDDEN,
+                format!(
+                    "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", scope=\"{scope}\""
+                ),
+            ),
+        };
+        let mut response = status.into_response();
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
+        }
+        response
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&[u8]> {
     let value = headers.get(header::AUTHORIZATION)?.as_bytes();
     let (scheme, key) = value.split_at_checked(7)?;
     scheme.eq_ignore_ascii_case(b"bearer ").then_some(key)
-}
-
-fn challenge(status: StatusCode, value: String) -> Response {
-    let mut response = status.into_response();
-    if let Ok(value) = HeaderValue::from_str(&value) {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, value);
-    }
-    response
 }

@@ -940,7 +940,7 @@ pub(crate) fn keys() -> Value {
             "time_out_of_range",
             0x10,
             MAX_TIME as u64 + 1,
-            &[scopes_field.clone()],
+            std::slice::from_ref(&scopes_field),
             vec![],
         ),
     ));

@@ -66,3 +66,8 @@ pub use scope::{Request, Scope, minimize, validate_role};
 pub use secret::ApiKey;
 pub use time::{Clock, FixedClock, SystemClock, UnixTime};
 pub use verify::{Grant, Link, Verifier, VerifierBuilder};
+
+/// The Rust example of README.md, compiled by `cargo test`.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -476,12 +476,24 @@ pub(crate) fn write_root(f: &RootFields<'_>) -> Result<Vec<u8>, Error> {
             ))?;
         w.varint(delta);
     }
-    f.not_before.map(|t| w.time(t)).transpose()?;
-    f.subject.map(|s| w.label(s)).transpose()?;
-    f.audience.map(|s| w.label(s)).transpose()?;
-    f.scopes.as_deref().map(|l| w.list(l));
-    f.roles.as_deref().map(|l| w.list(l));
-    f.max_delegation.map(|n| w.delegation(n)).transpose()?;
+    if let Some(t) = f.not_before {
+        w.time(t)?;
+    }
+    if let Some(subject) = f.subject {
+        w.label(subject)?;
+    }
+    if let Some(audience) = f.audience {
+        w.label(audience)?;
+    }
+    if let Some(scopes) = &f.scopes {
+        w.list(scopes);
+    }
+    if let Some(roles) = &f.roles {
+        w.list(roles);
+    }
+    if let Some(n) = f.max_delegation {
+        w.delegation(n)?;
+    }
     Ok(w.0)
 }
 
@@ -497,11 +509,21 @@ pub(crate) fn write_block(f: &BlockFields<'_>) -> Result<Vec<u8>, Error> {
             | flag(f.scopes.is_some(), SCOPES)
             | flag(f.max_delegation.is_some(), DELEGATION),
     );
-    f.expires_at.map(|t| w.time(t)).transpose()?;
-    f.audience.map(|s| w.label(s)).transpose()?;
-    f.label.map(|s| w.label(s)).transpose()?;
-    f.scopes.as_deref().map(|l| w.list(l));
-    f.max_delegation.map(|n| w.delegation(n)).transpose()?;
+    if let Some(t) = f.expires_at {
+        w.time(t)?;
+    }
+    if let Some(audience) = f.audience {
+        w.label(audience)?;
+    }
+    if let Some(label) = f.label {
+        w.label(label)?;
+    }
+    if let Some(scopes) = &f.scopes {
+        w.list(scopes);
+    }
+    if let Some(n) = f.max_delegation {
+        w.delegation(n)?;
+    }
     Ok(w.0)
 }
 
