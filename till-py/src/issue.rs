@@ -17,7 +17,6 @@ pub(crate) struct Issuer {
 #[pymethods]
 impl Issuer {
     #[new]
-    #[pyo3(signature = (keyring, prefix = String::from("till")))]
     fn new(keyring: &Bound<'_, Keyring>, prefix: String) -> PyResult<Self> {
         let prefix = Prefix::new(&prefix).map_err(raise)?;
         let inner = till_core::Issuer::new(&keyring.get().inner).with_prefix(prefix);
@@ -33,7 +32,7 @@ impl Issuer {
         never_expires = false,
         subject = None,
         audience = None,
-        env = String::from("live"),
+        env,
         not_before = None,
         max_delegation = None,
         roles = Vec::new(),

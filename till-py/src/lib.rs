@@ -23,6 +23,7 @@ fn till_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<secrets::ApiKey>()?;
     m.add_class::<issue::Issuer>()?;
     m.add_class::<verify::Verifier>()?;
+    m.add_class::<verify::Grant>()?;
     m.add_function(wrap_pyfunction!(issue::attenuate, m)?)?;
     m.add_function(wrap_pyfunction!(text::inspect, m)?)?;
     m.add_function(wrap_pyfunction!(text::find_keys, m)?)?;

@@ -27,6 +27,7 @@ impl RootKey {
     /// Reads a root key's text form from the environment variable `name`.
     #[staticmethod]
     #[pyo3(signature = (name = String::from("TILL_ROOT_KEY")))]
+    #[pyo3(text_signature = "(name='TILL_ROOT_KEY')")]
     fn from_env(name: String) -> PyResult<Self> {
         let inner = till_core::RootKey::from_env(&name).map_err(raise)?;
         Ok(Self { inner })

@@ -1,11 +1,13 @@
 //! Verifying keys.
 
 use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
-use till_core::{Grant, KeyId, Request, UnixTime};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDateTime, PyTuple, PyType, PyTzInfo};
+use till_core::{KeyId, Request, Scope, UnixTime};
 
 use crate::args::{self, Key};
 use crate::error::raise;
@@ -34,11 +36,11 @@ impl Verifier {
     #[pyo3(signature = (
         keyring,
         *,
-        env = String::from("live"),
+        env,
         audience = None,
-        leeway = 0,
+        leeway,
         revoked = None,
-        prefix = String::from("till"),
+        prefix,
     ))]
     fn new(
         keyring: &Bound<'_, Keyring>,
@@ -63,14 +65,14 @@ impl Verifier {
     /// Verifies `key` and checks that it grants exactly one of: `scope`, every scope of
     /// `all_of`, or at least one of `any_of`.
     #[pyo3(signature = (key, *, scope = None, all_of = None, any_of = None, now = None))]
-    fn verify<'py>(
+    fn verify(
         &self,
-        key: &Bound<'py, PyAny>,
+        key: &Bound<'_, PyAny>,
         scope: Option<String>,
         all_of: Option<Vec<String>>,
         any_of: Option<Vec<String>>,
         now: Option<i64>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
+    ) -> PyResult<Grant> {
         let request = match (scope, all_of, any_of) {
             (Some(scope), None, None) => Request::scope(&scope),
             (None, Some(scopes), None) => Request::all_of(scopes),
@@ -87,22 +89,18 @@ impl Verifier {
 
     /// Verifies `key` without asking for any scope.
     #[pyo3(signature = (key, *, now = None))]
-    fn authenticate<'py>(
-        &self,
-        key: &Bound<'py, PyAny>,
-        now: Option<i64>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
+    fn authenticate(&self, key: &Bound<'_, PyAny>, now: Option<i64>) -> PyResult<Grant> {
         self.check(key, None, now)
     }
 }
 
 impl Verifier {
-    fn check<'py>(
+    fn check(
         &self,
-        key: &Bound<'py, PyAny>,
+        key: &Bound<'_, PyAny>,
         request: Option<&Request>,
         now: Option<i64>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
+    ) -> PyResult<Grant> {
         let py = key.py();
         let key = Key::from_py(key)?;
         let text = key.as_bytes();
@@ -135,7 +133,8 @@ impl Verifier {
                 grant
             }
         };
-        grant_tuple(py, &grant.map_err(raise)?)
+        let inner = grant.map_err(raise)?;
+        Ok(Grant { inner })
     }
 }
 
@@ -161,29 +160,180 @@ impl Revoked {
     }
 }
 
-/// A grant as the tuple `till.Grant` is built from: key_id, root_key_id, prefix, env,
-/// subject, audience, scopes, roles, issued_at, expires_at, not_before, chain.
-fn grant_tuple<'py>(py: Python<'py>, grant: &Grant) -> PyResult<Bound<'py, PyTuple>> {
-    let scopes = PyTuple::new(py, grant.scopes().iter().map(|scope| scope.as_str()))?;
-    let roles = PyTuple::new(py, grant.roles().collect::<Vec<_>>())?;
-    let chain: Vec<_> = grant
-        .chain()
-        .map(|link| (link.id.to_string(), link.label))
-        .collect();
-    let chain = PyTuple::new(py, chain)?;
-    (
-        grant.key_id().to_string(),
-        grant.root_key_id().to_string(),
-        grant.prefix().as_str(),
-        grant.env().as_str(),
-        grant.subject(),
-        grant.audience(),
-        scopes,
-        roles,
-        grant.issued_at().secs(),
-        grant.expires_at().map(UnixTime::secs),
-        grant.not_before().map(UnixTime::secs),
-        chain,
-    )
-        .into_pyobject(py)
+/// What a verified key grants, and who holds it. Holds no secret.
+///
+/// Fields are read from the core's grant when asked for, so that a verification that only
+/// needs a yes pays for nothing else.
+#[pyclass(frozen, module = "till", name = "Grant")]
+pub(crate) struct Grant {
+    inner: till_core::Grant,
+}
+
+/// The fields shown by `repr()`, in order.
+const FIELDS: [&str; 12] = [
+    "key_id",
+    "root_key_id",
+    "prefix",
+    "env",
+    "subject",
+    "audience",
+    "scopes",
+    "roles",
+    "issued_at",
+    "expires_at",
+    "not_before",
+    "chain",
+];
+
+/// `till._types.Link`, the named tuple of a chain's links.
+static LINK: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+#[pymethods]
+impl Grant {
+    /// The id of the key, shared by every key attenuated from it.
+    #[getter]
+    fn key_id(&self) -> String {
+        self.inner.key_id().to_string()
+    }
+
+    /// The root key that minted the key.
+    #[getter]
+    fn root_key_id(&self) -> String {
+        self.inner.root_key_id().to_string()
+    }
+
+    /// The application prefix.
+    #[getter]
+    fn prefix(&self) -> String {
+        self.inner.prefix().to_string()
+    }
+
+    /// The environment.
+    #[getter]
+    fn env(&self) -> String {
+        self.inner.env().to_string()
+    }
+
+    /// The user or agent the key was issued to.
+    #[getter]
+    fn subject(&self) -> Option<&str> {
+        self.inner.subject()
+    }
+
+    /// The audience the key is bound to, if any.
+    #[getter]
+    fn audience(&self) -> Option<&str> {
+        self.inner.audience()
+    }
+
+    /// The effective scopes: every link's scopes intersected, in canonical order.
+    #[getter]
+    fn scopes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let scopes = self.inner.scopes();
+        PyTuple::new(py, scopes.iter().map(Scope::as_str).collect::<Vec<_>>())
+    }
+
+    /// The roles the key names, for the application's policy to resolve.
+    #[getter]
+    fn roles<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.roles().collect::<Vec<_>>())
+    }
+
+    /// When the key was minted, as an aware UTC datetime.
+    #[getter]
+    fn issued_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
+        datetime(py, self.inner.issued_at())
+    }
+
+    /// The first moment the key is no longer valid: the earliest expiry in the chain.
+    #[getter]
+    fn expires_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        self.inner
+            .expires_at()
+            .map(|at| datetime(py, at))
+            .transpose()
+    }
+
+    /// The first moment the key is valid, if it says.
+    #[getter]
+    fn not_before<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        self.inner
+            .not_before()
+            .map(|at| datetime(py, at))
+            .transpose()
+    }
+
+    /// The delegation chain, oldest block first, as `till.Link(id, label)` tuples.
+    #[getter]
+    fn chain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let link = LINK.import(py, "till._types", "Link")?;
+        let links = self
+            .inner
+            .chain()
+            .map(|l| link.call1((l.id.to_string(), l.label)))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyTuple::new(py, links)
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let fields = FIELDS
+            .iter()
+            .map(|name| Ok(format!("{name}={}", slf.getattr(*name)?.repr()?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(format!("till.Grant({})", fields.join(", ")))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, Self>) -> bool {
+        self.fields() == other.get().fields()
+    }
+
+    fn __hash__(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.fields().hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// Everything a grant says, for equality and hashing.
+#[derive(PartialEq, Eq, Hash)]
+struct Fields<'a> {
+    key_id: KeyId,
+    root_key_id: till_core::RootKeyId,
+    prefix: till_core::Prefix,
+    env: till_core::Env,
+    subject: Option<&'a str>,
+    audience: Option<&'a str>,
+    scopes: Vec<Scope>,
+    roles: Vec<&'a str>,
+    times: [Option<UnixTime>; 3],
+    chain: Vec<(KeyId, Option<&'a str>)>,
+}
+
+impl Grant {
+    fn fields(&self) -> Fields<'_> {
+        let grant = &self.inner;
+        Fields {
+            key_id: grant.key_id(),
+            root_key_id: grant.root_key_id(),
+            prefix: grant.prefix(),
+            env: grant.env(),
+            subject: grant.subject(),
+            audience: grant.audience(),
+            scopes: grant.scopes(),
+            roles: grant.roles().collect(),
+            times: [
+                Some(grant.issued_at()),
+                grant.expires_at(),
+                grant.not_before(),
+            ],
+            chain: grant.chain().map(|link| (link.id, link.label)).collect(),
+        }
+    }
+}
+
+/// Seconds since the Unix epoch as an aware UTC datetime. Every time a key can state is a
+/// whole number below 2^53, which a float holds exactly.
+fn datetime(py: Python<'_>, at: UnixTime) -> PyResult<Bound<'_, PyDateTime>> {
+    let utc = PyTzInfo::utc(py)?.to_owned();
+    PyDateTime::from_timestamp(py, at.secs() as f64, Some(&utc))
 }

@@ -48,8 +48,8 @@ from ._errors import (
     WrongAudience,
     WrongEnvironment,
 )
-from ._till import ApiKey, Keyring, RootKey, __version__
-from ._types import Found, Grant, Link, Unverified, UnverifiedBlock
+from ._till import ApiKey, Grant, Keyring, RootKey, __version__
+from ._types import Found, Link, Unverified, UnverifiedBlock
 
 __all__ = [
     "ApiKey",

@@ -6,13 +6,14 @@ wraps its answer in a frozen object. The decisions are all the core's.
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from datetime import datetime, timedelta
-from typing import Callable, Container, Iterable, Union
+from typing import Callable, Union
 
 from . import _till
 from ._convert import datetime_of, names, seconds_at, seconds_of
-from ._till import ApiKey, Keyring
-from ._types import Found, Grant, Link, Unverified, UnverifiedBlock
+from ._till import ApiKey, Grant, Keyring
+from ._types import Found, Unverified, UnverifiedBlock
 
 KeyText = Union[str, bytes, bytearray, memoryview, ApiKey]
 """A key as the functions of this package accept it. ``str`` and bytes-like forms give the
@@ -125,19 +126,18 @@ class Verifier:
         genuine but lacks a scope raises :class:`till.InsufficientScope`, whose ``missing``
         lists what was not granted. ``now`` replaces the system clock.
         """
-        raw = self._inner.verify(
+        return self._inner.verify(
             key,
             scope=scope,
             all_of=names(all_of, "all_of"),
             any_of=names(any_of, "any_of"),
             now=seconds_at(now, "now"),
         )
-        return _grant(raw)
 
     def authenticate(self, key: KeyText, *, now: datetime | int | None = None) -> Grant:
         """Verifies ``key`` without asking for any scope: proves it genuine, current and not
         revoked, and returns what it grants."""
-        return _grant(self._inner.authenticate(key, now=seconds_at(now, "now")))
+        return self._inner.authenticate(key, now=seconds_at(now, "now"))
 
 
 def attenuate(
@@ -211,34 +211,3 @@ def redact(text: str) -> str:
     """``text`` with every key replaced by its redacted form, which keeps the prefix,
     environment and id: ``till_live_[redacted:AbCdEfGhIjKlMnOp]``."""
     return _till.redact(text)
-
-
-def _grant(raw: _till.GrantTuple) -> Grant:
-    (
-        key_id,
-        root_key_id,
-        prefix,
-        env,
-        subject,
-        audience,
-        scopes,
-        roles,
-        issued_at,
-        expires_at,
-        not_before,
-        chain,
-    ) = raw
-    return Grant(
-        key_id=key_id,
-        root_key_id=root_key_id,
-        prefix=prefix,
-        env=env,
-        subject=subject,
-        audience=audience,
-        scopes=scopes,
-        roles=roles,
-        issued_at=datetime_of(issued_at),
-        expires_at=datetime_of(expires_at),
-        not_before=datetime_of(not_before),
-        chain=tuple(Link(block_id, label) for block_id, label in chain),
-    )

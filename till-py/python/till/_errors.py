@@ -6,7 +6,8 @@ Python, Node and C. Messages never contain a key or a secret.
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterable
+from collections.abc import Iterable
+from typing import ClassVar
 
 
 class TillError(Exception):

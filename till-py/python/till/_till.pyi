@@ -1,32 +1,37 @@
 """Stubs of the compiled module ``till._till``. Use the ``till`` package instead."""
 
-from typing import Callable, Container, TypedDict, final
+from collections.abc import Container
+from datetime import datetime
+from typing import Callable, NoReturn, TypedDict, final
+
+from ._types import Link
+
+__all__ = [
+    "ApiKey",
+    "Grant",
+    "Issuer",
+    "Keyring",
+    "RootKey",
+    "Verifier",
+    "__version__",
+    "attenuate",
+    "error_codes",
+    "find_keys",
+    "inspect",
+    "noop",
+    "redact",
+]
 
 __version__: str
 
-GrantTuple = tuple[
-    str,
-    str,
-    str,
-    str,
-    str | None,
-    str | None,
-    tuple[str, ...],
-    tuple[str, ...],
-    int,
-    int | None,
-    int | None,
-    tuple[tuple[str, str | None], ...],
-]
-
-class UnverifiedBlockDict(TypedDict):
+class _UnverifiedBlockDict(TypedDict):
     expires_at: int | None
     audience: str | None
     label: str | None
     scopes: tuple[str, ...] | None
     max_delegation: int | None
 
-class UnverifiedDict(TypedDict):
+class _UnverifiedDict(TypedDict):
     prefix: str
     env: str
     version: int
@@ -40,9 +45,7 @@ class UnverifiedDict(TypedDict):
     scopes: tuple[str, ...]
     roles: tuple[str, ...]
     max_delegation: int | None
-    blocks: list[UnverifiedBlockDict]
-
-_Key = str | bytes | bytearray | memoryview | ApiKey
+    blocks: list[_UnverifiedBlockDict]
 
 @final
 class RootKey:
@@ -70,7 +73,7 @@ class RootKey:
     def to_text(self) -> str:
         """The text form of the key. It is the secret itself: store it like one."""
 
-    def __reduce__(self) -> None: ...
+    def __reduce__(self) -> NoReturn: ...
 
 @final
 class Keyring:
@@ -81,7 +84,7 @@ class Keyring:
     def ids(self) -> tuple[str, ...]:
         """The ids of the keys, the minting key first."""
 
-    def __reduce__(self) -> None: ...
+    def __reduce__(self) -> NoReturn: ...
 
 @final
 class ApiKey:
@@ -102,11 +105,71 @@ class ApiKey:
     def redacted(self) -> str:
         """The redacted form, such as ``till_live_[redacted:AbCdEfGhIjKlMnOp]``."""
 
-    def __reduce__(self) -> None: ...
+    def __reduce__(self) -> NoReturn: ...
+
+@final
+class Grant:
+    """What a verified key grants, and who holds it. Holds no secret.
+
+    Frozen; equal to another grant that says the same. Times are aware UTC datetimes.
+    """
+
+    @property
+    def key_id(self) -> str:
+        """The id of the key, shared by every key attenuated from it."""
+
+    @property
+    def root_key_id(self) -> str:
+        """The root key that minted the key."""
+
+    @property
+    def prefix(self) -> str:
+        """The application prefix, ``till`` unless the issuer chose another."""
+
+    @property
+    def env(self) -> str:
+        """The environment, such as ``live`` or ``test``."""
+
+    @property
+    def subject(self) -> str | None:
+        """The user or agent the key was issued to."""
+
+    @property
+    def audience(self) -> str | None:
+        """The audience the key is bound to, if any."""
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The effective scopes: every link's scopes intersected, in canonical order."""
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles the key names, for the application's policy to resolve."""
+
+    @property
+    def issued_at(self) -> datetime:
+        """When the key was minted."""
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """The first moment the key is no longer valid: the earliest expiry in the chain."""
+
+    @property
+    def not_before(self) -> datetime | None:
+        """The first moment the key is valid, if it says."""
+
+    @property
+    def chain(self) -> tuple[Link, ...]:
+        """The delegation chain, oldest block first."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+_Key = str | bytes | bytearray | memoryview | ApiKey
 
 @final
 class Issuer:
-    def __new__(cls, keyring: Keyring, prefix: str = "till") -> Issuer: ...
+    def __new__(cls, keyring: Keyring, prefix: str) -> Issuer: ...
     def mint(
         self,
         scopes: list[str] = ...,
@@ -116,7 +179,7 @@ class Issuer:
         never_expires: bool = False,
         subject: str | None = None,
         audience: str | None = None,
-        env: str = "live",
+        env: str,
         not_before: int | None = None,
         max_delegation: int | None = None,
         roles: list[str] = ...,
@@ -129,11 +192,11 @@ class Verifier:
         cls,
         keyring: Keyring,
         *,
-        env: str = "live",
+        env: str,
         audience: str | None = None,
-        leeway: int = 0,
+        leeway: int,
         revoked: Callable[[str], object] | Container[str] | None = None,
-        prefix: str = "till",
+        prefix: str,
     ) -> Verifier: ...
     def verify(
         self,
@@ -143,8 +206,8 @@ class Verifier:
         all_of: list[str] | None = None,
         any_of: list[str] | None = None,
         now: int | None = None,
-    ) -> GrantTuple: ...
-    def authenticate(self, key: _Key, *, now: int | None = None) -> GrantTuple: ...
+    ) -> Grant: ...
+    def authenticate(self, key: _Key, *, now: int | None = None) -> Grant: ...
 
 def attenuate(
     key: _Key,
@@ -157,7 +220,7 @@ def attenuate(
     max_delegation: int | None = None,
     now: int | None = None,
 ) -> ApiKey: ...
-def inspect(key: _Key) -> UnverifiedDict: ...
+def inspect(key: _Key) -> _UnverifiedDict: ...
 def find_keys(text: str) -> list[tuple[str, int, int, str, str]]: ...
 def redact(text: str) -> str: ...
 def error_codes() -> list[tuple[str, int]]: ...

@@ -1,4 +1,5 @@
-"""The frozen values Till returns: grants, delegation links, found keys, unverified claims."""
+"""The frozen values Till returns besides grants: delegation links, found keys, unverified
+claims."""
 
 from __future__ import annotations
 
@@ -15,47 +16,6 @@ class Link(NamedTuple):
 
     label: str | None
     """Whom the block was delegated to, if it says."""
-
-
-@dataclass(frozen=True)
-class Grant:
-    """What a verified key grants, and who holds it. Holds no secret."""
-
-    key_id: str
-    """The id of the key, shared by every key attenuated from it."""
-
-    root_key_id: str
-    """The root key that minted the key."""
-
-    prefix: str
-    """The application prefix, ``till`` unless the issuer chose another."""
-
-    env: str
-    """The environment, such as ``live`` or ``test``."""
-
-    subject: str | None
-    """The user or agent the key was issued to."""
-
-    audience: str | None
-    """The audience the key is bound to, if any."""
-
-    scopes: tuple[str, ...]
-    """The effective scopes: every link's scopes intersected, in canonical order."""
-
-    roles: tuple[str, ...]
-    """The roles the key names, for the application's policy to resolve."""
-
-    issued_at: datetime
-    """When the key was minted (UTC)."""
-
-    expires_at: datetime | None
-    """The first moment the key is no longer valid: the earliest expiry in the chain."""
-
-    not_before: datetime | None
-    """The first moment the key is valid, if it says."""
-
-    chain: tuple[Link, ...]
-    """The delegation chain, oldest block first."""
 
 
 @dataclass(frozen=True)

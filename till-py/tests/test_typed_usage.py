@@ -1,0 +1,9 @@
+"""Runs the typed usage file, so that what mypy checks is also known to work."""
+
+from __future__ import annotations
+
+import typed_usage
+
+
+def test_typed_usage_runs() -> None:
+    assert typed_usage.mint_and_check() == ["agent:summarizer", "repo/acme/api:read"]
