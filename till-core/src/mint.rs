@@ -201,6 +201,9 @@ impl Issuer {
         let tag = mac::root_tag(root_key.mac(), head.as_bytes(), &payload);
         payload.extend_from_slice(&tag[..TAG_LEN]);
         let text = key::encode(self.prefix, claims.env, &payload);
+        if text.len() > crate::limits::MAX_KEY_LEN {
+            return Err(Error::TooLarge(crate::error::Limit::KeyLength));
+        }
         Ok(ApiKey::new(text, key_id))
     }
 }
