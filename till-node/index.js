@@ -20,7 +20,17 @@ class TillError extends Error {
 
 Object.defineProperty(TillError.prototype, 'name', { value: 'TillError', configurable: true })
 
-binding.registerErrorClass(TillError)
+// What verify returns, built here as an object literal, which V8 builds fastest. The binding
+// passes the fields in the order of `Grant` in src/verify.rs.
+function grant(keyId, rootKeyId, prefix, env, subject, audience, scopes, roles, issuedAt,
+  expiresAt, notBefore, chain) {
+  return {
+    keyId, rootKeyId, prefix, env, subject, audience, scopes, roles, issuedAt, expiresAt,
+    notBefore, chain,
+  }
+}
+
+binding.register(TillError, grant)
 
 // Native objects show nothing under util.inspect; secrets show their redacted form instead.
 for (const Secret of [binding.ApiKey, binding.RootKey]) {

@@ -7,54 +7,13 @@
     reason = "reading JavaScript values after checking their type"
 )]
 
-use napi::bindgen_prelude::{
-    FromNapiRef, FromNapiValue, ToNapiValue, TypeName, Uint8ArraySlice, ValidateNapiValue,
-};
-use napi::{Env, JsDate, JsString, JsStringUtf8, JsValue, Status, Unknown, ValueType, sys};
+use napi::bindgen_prelude::{FromNapiRef, FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue};
+use napi::{Env, JsDate, JsValue, Status, Unknown, ValueType, sys};
 use till_core::UnixTime;
 
 use crate::error::Failure;
 
-const KEY_TYPE: &str = "a key is a string, a Buffer or a Uint8Array";
 const TIME_TYPE: &str = "a time is a Date or a number of seconds since the Unix epoch";
-
-/// The text of a key as JavaScript handed it over: a string's UTF-8, or borrowed bytes.
-pub(crate) enum Key<'a> {
-    Text(JsStringUtf8<'a>),
-    Bytes(Uint8ArraySlice<'a>),
-}
-
-impl Key<'_> {
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        match self {
-            Self::Text(text) => text.as_slice(),
-            Self::Bytes(bytes) => bytes,
-        }
-    }
-
-    /// The text for functions of `till-core` that take `&str`. Bytes that are not UTF-8 are
-    /// decoded as `Buffer#toString` decodes them, so both forms of one input agree.
-    pub(crate) fn to_text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(self.as_bytes())
-    }
-}
-
-/// Reads a key: a string, a `Buffer` or a `Uint8Array`.
-pub(crate) fn key(value: Unknown<'_>) -> Result<Key<'_>, Failure> {
-    match value.get_type()? {
-        ValueType::String => {
-            // SAFETY: the value is a string.
-            let text = unsafe { value.cast::<JsString<'_>>() }?;
-            Ok(Key::Text(text.into_utf8()?))
-        }
-        ValueType::Object if value.is_typedarray()? => {
-            // SAFETY: the value is a typed array; the conversion checks that it holds bytes.
-            let bytes = unsafe { value.cast::<Uint8ArraySlice<'_>>() };
-            bytes.map(Key::Bytes).map_err(|_| Failure::Type(KEY_TYPE))
-        }
-        _ => Err(Failure::Type(KEY_TYPE)),
-    }
-}
 
 /// Reads a time: a `Date`, or seconds since the Unix epoch (rounded down).
 pub(crate) fn time(value: Unknown<'_>) -> Result<UnixTime, Failure> {

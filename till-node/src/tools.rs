@@ -9,6 +9,7 @@ use till_core::{Attenuation, FoundKind, UnixTime};
 use crate::convert::{self, Date};
 use crate::error::{Failure, catch};
 use crate::issue::{ApiKey, MAX_DELEGATION, TTL};
+use crate::key;
 
 /// The restrictions one attenuation adds. Every field is optional.
 #[allow(missing_debug_implementations, reason = "holds JavaScript values")]
@@ -39,7 +40,8 @@ pub fn attenuate(
     now: Option<Unknown<'_>>,
 ) -> napi::Result<ApiKey> {
     catch(&env, || {
-        let key = convert::key(key)?;
+        let mut room = key::Room::new();
+        let key = key::read(key, &mut room)?;
         let restrictions = convert::value::<AttenuateOptions<'_>>(options, OPTIONS)?.into_core()?;
         let now = convert::time_or(now, UnixTime::now())?;
         Ok(till_core::attenuate_at(&key.to_text(), &restrictions, now)?.into())
@@ -129,7 +131,8 @@ pub struct UnverifiedBlock {
 #[napi(ts_args_type = "key: KeyText")]
 pub fn inspect(env: Env, key: Unknown<'_>) -> napi::Result<Unverified> {
     catch(&env, || {
-        let key = convert::key(key)?;
+        let mut room = key::Room::new();
+        let key = key::read(key, &mut room)?;
         Ok(Unverified::from(till_core::inspect(key.as_bytes())?))
     })
 }

@@ -9,7 +9,9 @@ use till_core::{KeyId, Request};
 
 use crate::convert::{self, Date};
 use crate::error::{Failure, catch};
+use crate::key;
 use crate::keys::Keyring;
+use crate::registry;
 
 /// Options of a `Verifier`.
 #[allow(missing_debug_implementations, reason = "holds JavaScript values")]
@@ -136,30 +138,37 @@ impl Verifier {
 
     /// Verifies `key` and checks that it grants `request`, at `now` (a Date or seconds) or
     /// the current time. Throws a `TillError` whose `code` says why a key is refused.
-    #[napi(ts_args_type = "key: KeyText, request: ScopeRequest, now?: Time")]
+    #[napi(
+        ts_args_type = "key: KeyText, request: ScopeRequest, now?: Time",
+        ts_return_type = "Grant"
+    )]
     pub fn verify(
         &self,
         env: Env,
         key: Unknown<'_>,
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<Grant> {
+    ) -> napi::Result<Unknown<'static>> {
         catch(&env, || {
             let request = convert::value::<ScopeRequest>(request, REQUEST)?.into_core()?;
-            self.check(&env, key, Some(&request), now)
+            let grant = self.check(&env, key, Some(&request), now)?;
+            Ok(registry::grant(&env, grant)?)
         })
     }
 
     /// Verifies `key` without asking for a scope: proves it genuine, current and not revoked,
     /// and returns what it grants.
-    #[napi(ts_args_type = "key: KeyText, now?: Time")]
+    #[napi(ts_args_type = "key: KeyText, now?: Time", ts_return_type = "Grant")]
     pub fn authenticate(
         &self,
         env: Env,
         key: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<Grant> {
-        catch(&env, || self.check(&env, key, None, now))
+    ) -> napi::Result<Unknown<'static>> {
+        catch(&env, || {
+            let grant = self.check(&env, key, None, now)?;
+            Ok(registry::grant(&env, grant)?)
+        })
     }
 }
 
@@ -180,7 +189,8 @@ impl Verifier {
         request: Option<&Request>,
         now: Option<Unknown<'_>>,
     ) -> Result<Grant, Failure> {
-        let key = convert::key(key)?;
+        let mut room = key::Room::new();
+        let key = key::read(key, &mut room)?;
         let now = convert::time_or(now, self.inner.now())?;
         let Some(is_revoked) = &self.is_revoked else {
             let grant = self

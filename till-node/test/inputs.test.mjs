@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
-import { Keyring, RootKey, TillError, Verifier, attenuate, inspect } from '../index.mjs'
-import { assertRefused, forged, vectors } from './support.mjs'
+import {
+  Issuer, Keyring, RootKey, TillError, Verifier, attenuate, inspect,
+} from '../index.mjs'
+import { assertRefused, assertTwinsRefused, forged, vectors } from './support.mjs'
 
 const file = vectors('keys')
 const reference = file.cases.find((vector) => vector.name === 'reference')
@@ -59,6 +61,19 @@ test('a key as a string, a Buffer or a Uint8Array gives the same grant or refusa
   }
   assert.equal(verifier.verify(Buffer.from(reference.key), request, now).keyId,
     reference.expect.grant.key_id)
+})
+
+test('long keys, up to the 4096-byte limit, are read whole in every form', () => {
+  const scopes = Array.from({ length: 24 }, (_, i) => `${'r'.repeat(100)}/${i}:read`)
+  const long = new Issuer(keyring).mint({ scopes, ttl: 60 }, now).exposeSecret()
+  assert.ok(long.length > 2000 && long.length <= 4096, `${long.length}`)
+  for (const form of forms(long)) {
+    const granted = verifier.verify(form, { allOf: scopes }, now).scopes
+    assert.deepEqual([...granted].sort(), [...scopes].sort())
+  }
+  assertTwinsRefused(long, (twin) => verifier.verify(twin, { scope: scopes[0] }, now))
+  assertRefused(() => verifier.authenticate(long + 'x'.repeat(4097 - long.length), now),
+    'too_large')
 })
 
 test('bytes that are not UTF-8 are refused as their decoded text would be', () => {

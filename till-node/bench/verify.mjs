@@ -1,0 +1,90 @@
+// The cost of verify: the reference key of test-vectors/keys.json against an equivalent
+// HS256 JSON Web Token checked by the jsonwebtoken package, measured in the same run, and
+// the cost of a call into the addon that does nothing.
+//
+//   npm run build && node bench/verify.mjs
+
+import assert from 'node:assert/strict'
+import { createSecretKey, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+import jwt from 'jsonwebtoken'
+
+import { Keyring, RootKey, Verifier } from '../index.mjs'
+
+const require = createRequire(import.meta.url)
+const binding = require('../binding.js')
+
+const BATCHES = 101
+const WARMUP_MS = 500
+
+const file = JSON.parse(readFileSync(new URL('../../test-vectors/keys.json', import.meta.url)))
+const reference = file.cases.find((vector) => vector.name === 'reference')
+const expected = reference.expect.grant
+const keyring = new Keyring([RootKey.fromText(file.root_keys[0].text)])
+const verifier = new Verifier(keyring)
+const revoking = new Verifier(keyring, { isRevoked: () => false })
+const request = { scope: reference.request.scope }
+const keyBytes = Buffer.from(reference.key)
+
+// The same claims as a token signed with a 256-bit secret, checked with the same scope.
+const secret = createSecretKey(randomBytes(32))
+const token = jwt.sign({
+  sub: expected.subject,
+  jti: expected.key_id,
+  scope: expected.scopes.join(' '),
+  iat: expected.issued_at,
+  exp: expected.expires_at,
+}, secret, { algorithm: 'HS256' })
+const jwtOptions = { algorithms: ['HS256'], clockTimestamp: reference.now }
+
+function jwtVerify() {
+  const claims = jwt.verify(token, secret, jwtOptions)
+  if (!claims.scope.split(' ').includes(request.scope)) {
+    throw new Error('insufficient scope')
+  }
+  return claims
+}
+
+/** Median time of one call, in nanoseconds, over BATCHES batches sized to ~5 ms each. */
+function measure(call) {
+  const until = performance.now() + WARMUP_MS
+  let calls = 0
+  while (performance.now() < until) {
+    call()
+    calls++
+  }
+  const batch = Math.max(1, Math.round(calls / WARMUP_MS * 5))
+  const perCall = []
+  for (let b = 0; b < BATCHES; b++) {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < batch; i++) {
+      call()
+    }
+    perCall.push(Number(process.hrtime.bigint() - start) / batch)
+  }
+  perCall.sort((a, b) => a - b)
+  return perCall[Math.floor(perCall.length / 2)]
+}
+
+// Both sides accept what they are given before anything is timed.
+assert.equal(verifier.verify(reference.key, request, reference.now).keyId, expected.key_id)
+assert.equal(jwtVerify().jti, expected.key_id)
+
+const rows = [
+  ['till verify, reference key (string)',
+    () => verifier.verify(reference.key, request, reference.now)],
+  ['till verify, reference key (Buffer)',
+    () => verifier.verify(keyBytes, request, reference.now)],
+  ['till verify, with an isRevoked callback',
+    () => revoking.verify(reference.key, request, reference.now)],
+  ['jsonwebtoken HS256 verify + scope check', jwtVerify],
+  ['empty call into the addon', () => binding.emptyCall()],
+]
+
+console.log(`node ${process.version}, ${process.arch}, median of ${BATCHES} batches`)
+for (const [name, call] of rows) {
+  const ns = measure(call)
+  console.log(`${name.padEnd(42)} ${(ns / 1000).toFixed(3).padStart(8)} µs`)
+}

@@ -1,0 +1,95 @@
+//! Reading a key from JavaScript: a string, a `Buffer` or a `Uint8Array`.
+#![allow(
+    unsafe_code,
+    reason = "copying a string's UTF-8 into a buffer on the stack"
+)]
+
+use std::borrow::Cow;
+
+use napi::bindgen_prelude::Uint8ArraySlice;
+use napi::{JsString, JsStringUtf8, JsValue, Unknown, ValueType, check_status, sys};
+use zeroize::Zeroize;
+
+use crate::error::Failure;
+
+const KEY_TYPE: &str = "a key is a string, a Buffer or a Uint8Array";
+
+/// Stack room for a key string's UTF-8 and the NUL that Node-API writes after it. Few keys
+/// are longer; those go to the heap. Wiped when dropped: the text is a secret.
+pub(crate) struct Room {
+    bytes: [u8; 513],
+    used: usize,
+}
+
+impl Room {
+    pub(crate) fn new() -> Self {
+        Self {
+            bytes: [0; 513],
+            used: 0,
+        }
+    }
+}
+
+impl Drop for Room {
+    fn drop(&mut self) {
+        self.bytes[..self.used].zeroize();
+    }
+}
+
+/// The bytes of a key as JavaScript handed it over.
+pub(crate) enum Key<'a> {
+    /// A string's UTF-8, copied into a [`Room`].
+    Copied(&'a [u8]),
+    /// A string too long for the room: its UTF-8 on the heap.
+    Long(JsStringUtf8<'a>),
+    /// The bytes of a `Buffer` or `Uint8Array`, borrowed.
+    Bytes(Uint8ArraySlice<'a>),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Copied(bytes) => bytes,
+            Self::Long(text) => text.as_slice(),
+            Self::Bytes(bytes) => bytes,
+        }
+    }
+
+    /// The text for functions of till-core that take `&str`. Bytes that are not UTF-8 are
+    /// decoded as `Buffer#toString` decodes them, so both forms of one input agree.
+    pub(crate) fn to_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.as_bytes())
+    }
+}
+
+/// Reads a key, copying a string into `room` rather than onto the heap.
+pub(crate) fn read<'a>(value: Unknown<'a>, room: &'a mut Room) -> Result<Key<'a>, Failure> {
+    match value.get_type()? {
+        ValueType::String => {
+            // SAFETY: the value is a string.
+            let text = unsafe { value.cast::<JsString<'_>>() }?;
+            if text.utf8_len()? >= room.bytes.len() {
+                return Ok(Key::Long(text.into_utf8()?));
+            }
+
+            // SAFETY: the pointer and length describe `room.bytes`, which Node-API fills with
+            // the whole string (it fits, as measured above) and a NUL.
+            check_status!(unsafe {
+                sys::napi_get_value_string_utf8(
+                    value.value().env,
+                    value.raw(),
+                    room.bytes.as_mut_ptr().cast(),
+                    room.bytes.len(),
+                    &mut room.used,
+                )
+            })?;
+            Ok(Key::Copied(&room.bytes[..room.used]))
+        }
+        ValueType::Object if value.is_typedarray()? => {
+            // SAFETY: the value is a typed array; the conversion checks that it holds bytes.
+            let bytes = unsafe { value.cast::<Uint8ArraySlice<'_>>() };
+            bytes.map(Key::Bytes).map_err(|_| Failure::Type(KEY_TYPE))
+        }
+        _ => Err(Failure::Type(KEY_TYPE)),
+    }
+}
