@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -31,23 +30,28 @@ BATCH = 2_000
 BATCHES = 31
 
 
-def median_ns(call: Callable[[], object]) -> float:
-    """The median over ``BATCHES`` batches of the mean time of one call, in nanoseconds."""
-    for _ in range(BATCH):
-        call()
-    means = []
-    for _ in range(BATCHES):
-        start = time.perf_counter_ns()
+def median_ns(calls: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """For each call, the median over ``BATCHES`` rounds of the mean time of one call, in
+    nanoseconds. Each round times one batch of every call in turn, so that a change in the
+    machine's load during the run touches every figure alike."""
+    for call in calls.values():
         for _ in range(BATCH):
             call()
-        means.append((time.perf_counter_ns() - start) / BATCH)
-    return statistics.median(means)
+    means: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(BATCHES):
+        for name, call in calls.items():
+            start = time.perf_counter_ns()
+            for _ in range(BATCH):
+                call()
+            means[name].append((time.perf_counter_ns() - start) / BATCH)
+    return {name: statistics.median(values) for name, values in means.items()}
 
 
 def reference() -> dict[str, Any]:
-    cases = json.loads(VECTORS.read_text(encoding="utf-8"))
+    cases: dict[str, Any] = json.loads(VECTORS.read_text(encoding="utf-8"))
     roots = {root["id"]: root["text"] for root in cases["root_keys"]}
-    [case] = [c for c in cases["cases"] if c["name"] == "reference"]
+    matching: list[dict[str, Any]] = [c for c in cases["cases"] if c["name"] == "reference"]
+    [case] = matching
     case["roots"] = [till.RootKey.from_text(roots[i]) for i in case["verifier"]["root_keys"]]
     return case
 
@@ -79,27 +83,27 @@ def main() -> None:
 
     assert jwt_decode()
 
-    rows = [
-        (
-            "till Verifier.verify (reference key)",
-            median_ns(lambda: verifier.verify(key, scope, now=now)),
-        ),
-        (
-            "  of which the compiled call",
-            median_ns(lambda: inner.verify(key, scope=scope, now=now)),
-        ),
-        ("PyJWT HS256 decode + scope check", median_ns(jwt_decode)),
-        ("empty call into the extension", median_ns(_till.noop)),
-    ]
+    figures = median_ns(
+        {
+            "till Verifier.verify (reference key)": lambda: verifier.verify(key, scope, now=now),
+            "  of which the compiled call": lambda: inner.verify(key, scope=scope, now=now),
+            "PyJWT HS256 decode + scope check": jwt_decode,
+            "empty call into the extension": _till.noop,
+        }
+    )
     print(
         f"Python {platform.python_version()} on {platform.machine()}, till {till.__version__}, "
-        f"PyJWT {jwt.__version__}"
+        f"PyJWT {jwt.__version__}, load average {os.getloadavg()[0]:.2f}"
     )
-    print(f"median of {BATCHES} batches of {BATCH} calls each")
-    for name, ns in rows:
+    print(f"median of {BATCHES} rounds of {BATCH} calls each")
+    for name, ns in figures.items():
         print(f"{name:<40} {ns / 1000:8.2f} µs")
-    print(f"{'PyJWT / till':<40} {rows[2][1] / rows[0][1]:8.1f} x")
+    ratio = (
+        figures["PyJWT HS256 decode + scope check"]
+        / figures["till Verifier.verify (reference key)"]
+    )
+    print(f"{'PyJWT / till':<40} {ratio:8.1f} x")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -14,7 +14,7 @@ use crate::secrets::ApiKey;
 
 /// A key's text as given: `str`, `bytes`, `bytearray`, `memoryview` or a minted `ApiKey`.
 pub(crate) enum Key<'py> {
-    /// Immutable bytes: a `bytes` object, or the UTF-8 of a `str` or of a `memoryview`.
+    /// Immutable bytes: a `bytes` object, the UTF-8 of a `str`, or a copy of a `memoryview`.
     Bytes(Bound<'py, PyBytes>),
     /// A copy of a `bytearray`, which another thread could resize while the GIL is released.
     Copied(Zeroizing<Vec<u8>>),

@@ -173,6 +173,7 @@ def test_grant_and_link_are_frozen_values(keyring: till.Keyring) -> None:
     key = till.Issuer(keyring).mint(["a:read"], ttl=60, now=NOW)
     verifier = till.Verifier(keyring)
     narrowed = till.attenuate(key, to="agent:x", now=NOW)
+    assert_twins_fail(lambda twin: verifier.verify(twin, "a:read", now=NOW), key.expose_secret())
     grant = verifier.verify(narrowed, "a:read", now=NOW)
     assert grant == verifier.verify(narrowed, "a:read", now=NOW)
     with pytest.raises(AttributeError):
@@ -211,6 +212,7 @@ def test_revocation_set_is_read_live_and_covers_the_chain(keyring: till.Keyring)
     verifier = till.Verifier(keyring, revoked=revoked)
     for k in [key, child, grandchild, sibling]:
         verifier.verify(k, "a:read", now=NOW)
+        assert_twins_fail(lambda twin: verifier.verify(twin, "a:read", now=NOW), k.expose_secret())
 
     block = verifier.authenticate(child, now=NOW).chain[0].id
     revoked.add(block)

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 import till
-from conftest import load, tampered_twins
+from conftest import assert_twins_fail, load, tampered_twins
 from till import _till
 
 NOW = 1_800_000_000
@@ -140,6 +140,7 @@ def test_insufficient_scope_lists_what_is_missing_in_request_order() -> None:
     assert refused.value.missing == ("x:read", "y:read")
 
     assert verifier.verify(key, any_of=["x:read", "c:read"]).scopes == ("a:read", "c:read")
+    assert_twins_fail(lambda twin: verifier.verify(twin, any_of=["c:read"]), key.expose_secret())
 
 
 def test_exceptions_survive_pickling() -> None:

@@ -95,6 +95,8 @@ def test_a_key_without_the_scope_is_403(service: tuple[Client, till.Issuer, till
     call, issuer, _ = service
     key = issuer.mint(["users:read"], ttl=600)
     assert call("GET", "/users", bearer(key))[0] == 200
+    for twin, _ in tampered_twins(key.expose_secret()):
+        assert call("GET", "/users", bearer(twin))[0] == 401
     status, challenge, _ = call("POST", "/users", bearer(key))
     assert status == 403
     assert challenge == (

@@ -79,6 +79,8 @@ def test_subclasses_of_str_and_bytes_are_keys(setup: tuple[till.Verifier, till.A
     text = key.expose_secret()
     assert verifier.authenticate(Text(text), now=NOW).subject == "bot"
     assert verifier.authenticate(Raw(text.encode()), now=NOW).subject == "bot"
+    assert_twins_fail(lambda twin: verifier.authenticate(Text(twin), now=NOW), text)
+    assert_twins_fail(lambda twin: verifier.authenticate(Raw(twin.encode()), now=NOW), text)
 
 
 def test_a_memoryview_of_other_items_is_read_as_its_bytes(
@@ -87,6 +89,11 @@ def test_a_memoryview_of_other_items_is_read_as_its_bytes(
     verifier, key = setup
     items = array.array("B", key.expose_secret().encode())
     assert verifier.authenticate(memoryview(items), now=NOW).subject == "bot"
+
+    def as_items(twin: str) -> object:
+        return verifier.authenticate(memoryview(array.array("B", twin.encode())), now=NOW)
+
+    assert_twins_fail(as_items, key.expose_secret())
 
 
 @pytest.mark.parametrize("value", [None, 42, 4.2, ["till_live_x"], object(), {"k": "v"}])

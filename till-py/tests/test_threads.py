@@ -32,7 +32,8 @@ def workload(keyring: till.Keyring) -> list[tuple[till.KeyText, dict[str, Any]]]
             (narrowed, {"any_of": ["users:read", f"repo/r{n}/y:read"]}),
             (text, {"scope": "users:write"}),
         ]
-        work += [(twin, {"scope": "users:read"}) for twin, _ in tampered_twins(text)]
+        for accepted in [text, narrowed.expose_secret()]:
+            work += [(twin, {"scope": "users:read"}) for twin, _ in tampered_twins(accepted)]
     work.append(("till_live_garbage", {"scope": "users:read"}))
     return work
 

@@ -6,4 +6,5 @@ import typed_usage
 
 
 def test_typed_usage_runs() -> None:
-    assert typed_usage.mint_and_check() == ["agent:summarizer", "repo/acme/api:read"]
+    labels = ["agent:summarizer", "repo/acme/api:read", "bad_checksum"]
+    assert typed_usage.mint_and_check() == labels

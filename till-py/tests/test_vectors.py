@@ -116,6 +116,9 @@ def test_keys_with_datetimes(case: dict[str, Any]) -> None:
         pytest.skip("the clock lies beyond what a datetime can hold")
     key = key_bytes(case)
     check_outcome(case, outcome_of(lambda: run(verifier, key, case["request"], now)))
+    if "grant" in case["expect"]:
+        text = key.decode("utf-8")
+        assert_twins_fail(lambda twin: run(verifier, twin, case["request"], now), text)
 
 
 def test_reference_case_is_present() -> None:

@@ -73,6 +73,13 @@ def mint_and_check() -> list[str]:
     clean: str = till.redact(f"key={text}")
     assert claims.key_id == other.key_id and len(blocks) == 1 and len(found) == 1
     assert text not in clean
+
+    # A tampered copy of an accepted key is refused.
+    typo = text[:-7] + ("B" if text[-7] == "A" else "A") + text[-6:]
+    try:
+        verifier.verify(typo, "repo/acme/api:read", now=now)
+    except till.BadChecksum as refused:
+        labels.append(refused.code)
     return [label or "" for label in labels]
 
 

@@ -1,6 +1,6 @@
 """Stubs of the compiled module ``till._till``. Use the ``till`` package instead."""
 
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Callable, NoReturn, TypedDict, final
 
@@ -79,7 +79,7 @@ class RootKey:
 class Keyring:
     """The root keys a service trusts. The first one mints; all of them verify."""
 
-    def __new__(cls, keys: list[RootKey] | tuple[RootKey, ...]) -> Keyring: ...
+    def __new__(cls, keys: Sequence[RootKey]) -> Keyring: ...
     @property
     def ids(self) -> tuple[str, ...]:
         """The ids of the keys, the minting key first."""
