@@ -5,7 +5,9 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
+use till_core::Error;
+use zeroize::Zeroizing;
 
 use crate::error::raise;
 
@@ -35,8 +37,12 @@ impl RootKey {
 
     /// Reads a root key's text form, `tillroot_...`; surrounding whitespace is ignored.
     #[staticmethod]
-    fn from_text(text: String) -> PyResult<Self> {
-        let text = zeroize::Zeroizing::new(text);
+    fn from_text(text: &Bound<'_, PyString>) -> PyResult<Self> {
+        // A str that UTF-8 cannot carry (unpaired surrogates) is no root key either.
+        let text = text
+            .to_cow()
+            .map_err(|_| raise(Error::InvalidRootKey("the text is not valid UTF-8")))?;
+        let text = Zeroizing::new(text.into_owned());
         let inner = till_core::RootKey::from_text(&text).map_err(raise)?;
         Ok(Self { inner })
     }

@@ -29,6 +29,18 @@ def test_root_key_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(till.InvalidRootKey, match="not set"):
         till.RootKey.from_env()
     assert "TILL_ROOT_KEY" not in os.environ
+    text = root.to_text()
+    monkeypatch.setenv("TILL_ROOT_KEY", text[:-1] + ("A" if text[-1] != "A" else "B"))
+    with pytest.raises(till.InvalidRootKey, match="checksum"):
+        till.RootKey.from_env()
+
+
+def test_root_key_text_that_is_not_utf8_is_invalid() -> None:
+    text = till.RootKey.generate().to_text()
+    with pytest.raises(till.InvalidRootKey):
+        till.RootKey.from_text(text[:20] + "\udc80" + text[21:])
+    with pytest.raises(TypeError):
+        till.RootKey.from_text(text.encode())  # type: ignore[arg-type]
 
 
 def test_keyring_order_rotation_and_rules() -> None:
