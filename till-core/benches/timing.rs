@@ -1,0 +1,117 @@
+//! Does rejecting a forged tag take longer when more of it is right? A dudect-style Welch
+//! t-test on verify: tags wrong in the first byte against tags wrong in the last byte.
+//!
+//! `cargo bench -p till-core --bench timing -- [SAMPLES]` (two million by default, split
+//! evenly and interleaved at random). |t| below 4.5 gives no evidence of a timing difference.
+
+use std::hint::black_box;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::time::{Duration, Instant};
+
+use till_core::insecure::frame;
+use till_core::{
+    Claims, Env, Expiry, Issuer, Keyring, Prefix, RootKey, RootKeyId, UnixTime, Verifier,
+};
+
+fn main() -> Result<(), till_core::Error> {
+    let samples: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(2_000_000);
+    let keyring = Keyring::single(RootKey::from_secret(RootKeyId(1), &[1; 32]));
+    let now = UnixTime::from_secs(1_800_000_000);
+    let claims = Claims::new(
+        ["users:read", "users:write", "billing:read"],
+        Expiry::After(Duration::from_secs(3600)),
+    )?
+    .subject("agent-7");
+    let key = Issuer::new(&keyring).mint_at(&claims, now)?;
+    let verifier = Verifier::new(&keyring);
+
+    // Two forgeries, identical but for which end of the tag is wrong.
+    let body = key.expose_secret().rsplit('_').next().unwrap_or_default();
+    let mut payload = URL_SAFE_NO_PAD
+        .decode(&body[..body.len() - 6])
+        .unwrap_or_default();
+    let last = payload.len() - 1;
+    let first = payload.len() - 16;
+    payload[first] ^= 0x01;
+    let wrong_first = frame(Prefix::TILL, Env::LIVE, &payload);
+    payload[first] ^= 0x01;
+    payload[last] ^= 0x01;
+    let wrong_last = frame(Prefix::TILL, Env::LIVE, &payload);
+    let classes = [wrong_first.as_bytes(), wrong_last.as_bytes()];
+    for class in classes {
+        assert!(verifier.authenticate_at(class, now).is_err());
+    }
+
+    for _ in 0..100_000 {
+        black_box(
+            verifier
+                .authenticate_at(black_box(classes[0]), now)
+                .is_err(),
+        );
+        black_box(
+            verifier
+                .authenticate_at(black_box(classes[1]), now)
+                .is_err(),
+        );
+    }
+
+    let mut times: [Vec<f64>; 2] = [
+        Vec::with_capacity(samples / 2 + 1),
+        Vec::with_capacity(samples / 2 + 1),
+    ];
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..samples {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let class = (rng & 1) as usize;
+        let start = Instant::now();
+        black_box(
+            verifier
+                .authenticate_at(black_box(classes[class]), now)
+                .is_err(),
+        );
+        times[class].push(start.elapsed().as_nanos() as f64);
+    }
+
+    println!(
+        "samples: {} (first byte wrong) + {} (last byte wrong)",
+        times[0].len(),
+        times[1].len()
+    );
+    for percentile in [100.0, 99.0, 90.0, 50.0] {
+        let mut all: Vec<f64> = times.iter().flatten().copied().collect();
+        all.sort_by(f64::total_cmp);
+        let cut = all[((all.len() - 1) as f64 * percentile / 100.0) as usize];
+        let kept: Vec<Vec<f64>> = times
+            .iter()
+            .map(|t| t.iter().copied().filter(|&x| x <= cut).collect())
+            .collect();
+        let (t, m0, m1) = welch(&kept[0], &kept[1]);
+        println!(
+            "cropped at p{percentile:>3}: mean {m0:.1} ns vs {m1:.1} ns, t = {t:+.2} {}",
+            if t.abs() < 4.5 {
+                "(no evidence of a difference)"
+            } else {
+                "(LEAK?)"
+            }
+        );
+    }
+    Ok(())
+}
+
+fn welch(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    let stats = |x: &[f64]| {
+        let n = x.len() as f64;
+        let mean = x.iter().sum::<f64>() / n;
+        let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (n, mean, var)
+    };
+    let ((na, ma, va), (nb, mb, vb)) = (stats(a), stats(b));
+    ((ma - mb) / (va / na + vb / nb).sqrt(), ma, mb)
+}
