@@ -1,7 +1,7 @@
 //! The Node.js binding of Till.
 //!
 //! Every function here converts its arguments, calls `till-core` and hands failures to
-//! [`error::catch`], which turns them into JavaScript exceptions. Nothing here parses keys,
+//! `error::catch`, which turns them into JavaScript exceptions. Nothing here parses keys,
 //! matches scopes or reads clocks on its own.
 //!
 //! The package's loader (`index.js`) defines the `TillError` class and the function that
