@@ -1,7 +1,7 @@
 //! The C interface to Till, and its Swift, Kotlin and Python bindings.
 //!
 //! The C functions, all prefixed `till_`, are declared in `include/till.h`, which `build.rs`
-//! writes from this crate with cbindgen. They follow one set of rules, kept in [`ffi`]: every
+//! writes from this crate with cbindgen. They follow one set of rules, kept in `ffi.rs`: every
 //! fallible call returns a `till_status`; results leave only through trailing out-parameters,
 //! written only on success; text comes in as pointer and length; no panic crosses into C.
 //!
@@ -9,7 +9,7 @@
 //! `uniffi-bindgen` writes Swift, Kotlin and Python sources.
 //!
 //! Each function converts its arguments, calls `till_core`, and maps errors through one
-//! function, [`status::status_of`]. Nothing here parses keys, matches scopes or reads time.
+//! function, `status_of`. Nothing here parses keys, matches scopes or reads time.
 
 // The exported types keep their C names, so that Rust and C read alike.
 #![allow(non_camel_case_types)]

@@ -2,6 +2,7 @@
 //! can produce.
 
 use std::ffi::{CStr, CString, c_char};
+use std::panic;
 use std::sync::OnceLock;
 
 use till_core::{Error, ErrorCode};
@@ -176,7 +177,9 @@ fn describe(status: till_status) -> (&'static CStr, &'static CStr) {
 /// may change between versions: compare statuses, or the names of `till_status_code`.
 #[unsafe(no_mangle)]
 pub extern "C" fn till_status_str(status: till_status) -> *const c_char {
-    describe(status).1.as_ptr()
+    panic::catch_unwind(|| describe(status).1)
+        .unwrap_or(UNKNOWN_MESSAGE)
+        .as_ptr()
 }
 
 /// The static, NUL-terminated, stable name of `status`, such as "insufficient_scope": the
@@ -184,7 +187,9 @@ pub extern "C" fn till_status_str(status: till_status) -> *const c_char {
 /// Till does not use. Never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn till_status_code(status: till_status) -> *const c_char {
-    describe(status).0.as_ptr()
+    panic::catch_unwind(|| describe(status).0)
+        .unwrap_or(UNKNOWN_NAME)
+        .as_ptr()
 }
 
 #[cfg(test)]
