@@ -1,7 +1,7 @@
 """Minting, verifying, attenuating and scanning: typed wrappers over ``till._till``.
 
-Each wrapper converts times and durations to whole seconds, calls the compiled module, and
-wraps its answer in a frozen object. The decisions are all the core's.
+Each wrapper converts times and durations to whole seconds and calls the compiled module,
+which converts the rest and calls the core. The decisions are all the core's.
 """
 
 from __future__ import annotations

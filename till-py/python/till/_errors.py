@@ -168,6 +168,20 @@ class Internal(TillError):
     number = 19
 
 
+class InvalidPolicy(TillError):
+    """A role policy names an unknown role, includes roles in a cycle, or breaks the grammar."""
+
+    code = "invalid_policy"
+    number = 20
+
+
+class ExceedsRoles(TillError):
+    """Minting on behalf of roles asked for more than those roles allow."""
+
+    code = "exceeds_roles"
+    number = 21
+
+
 ALL: tuple[type[TillError], ...] = (
     Malformed,
     BadChecksum,
@@ -188,6 +202,8 @@ ALL: tuple[type[TillError], ...] = (
     InvalidRootKey,
     DuplicateRootKey,
     Internal,
+    InvalidPolicy,
+    ExceedsRoles,
 )
 
 # The compiled module picks the class to raise from this table.
