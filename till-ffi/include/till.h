@@ -134,7 +134,7 @@ typedef uint32_t till_status;
  * A borrowed text: `len` bytes at `data`, with no terminating NUL required. An embedded NUL
  * is an ordinary byte. `data` may be NULL only when `len` is 0 (the empty text).
  */
-typedef struct till_str {
+typedef struct {
   /**
    * The first byte, or NULL for the empty text.
    */
@@ -327,7 +327,7 @@ extern "C" {
  * `out_attenuation` must be valid for writing a pointer. On success it receives an
  * attenuation, to be released with `till_attenuation_free`.
  */
-till_status till_attenuation_new(struct till_attenuation **out_attenuation);
+till_status till_attenuation_new(till_attenuation **out_attenuation);
 
 /**
  * Narrows the sub-key to `scopes`, each within a scope the key grants. Fails with
@@ -338,8 +338,8 @@ till_status till_attenuation_new(struct till_attenuation **out_attenuation);
  * `attenuation` must be live and used by no other thread during the call; `scopes` must
  * point to `scopes_len` `till_str` values (or be NULL when `scopes_len` is 0).
  */
-till_status till_attenuation_set_scopes(struct till_attenuation *attenuation,
-                                        const struct till_str *scopes,
+till_status till_attenuation_set_scopes(till_attenuation *attenuation,
+                                        const till_str *scopes,
                                         size_t scopes_len);
 
 /**
@@ -350,7 +350,7 @@ till_status till_attenuation_set_scopes(struct till_attenuation *attenuation,
  *
  * `attenuation` must be live and used by no other thread during the call.
  */
-till_status till_attenuation_set_ttl(struct till_attenuation *attenuation,
+till_status till_attenuation_set_ttl(till_attenuation *attenuation,
                                      uint64_t seconds);
 
 /**
@@ -361,7 +361,7 @@ till_status till_attenuation_set_ttl(struct till_attenuation *attenuation,
  *
  * `attenuation` must be live and used by no other thread during the call.
  */
-till_status till_attenuation_set_expires_at(struct till_attenuation *attenuation,
+till_status till_attenuation_set_expires_at(till_attenuation *attenuation,
                                             int64_t at);
 
 /**
@@ -372,7 +372,7 @@ till_status till_attenuation_set_expires_at(struct till_attenuation *attenuation
  * `attenuation` must be live and used by no other thread during the call; `text` must
  * point to `text_len` readable bytes (or be NULL when `text_len` is 0).
  */
-till_status till_attenuation_set_audience(struct till_attenuation *attenuation,
+till_status till_attenuation_set_audience(till_attenuation *attenuation,
                                           const char *text,
                                           size_t text_len);
 
@@ -383,7 +383,7 @@ till_status till_attenuation_set_audience(struct till_attenuation *attenuation,
  *
  * As for `till_attenuation_set_audience`.
  */
-till_status till_attenuation_set_label(struct till_attenuation *attenuation,
+till_status till_attenuation_set_label(till_attenuation *attenuation,
                                        const char *text,
                                        size_t text_len);
 
@@ -394,7 +394,7 @@ till_status till_attenuation_set_label(struct till_attenuation *attenuation,
  *
  * `attenuation` must be live and used by no other thread during the call.
  */
-till_status till_attenuation_set_max_delegation(struct till_attenuation *attenuation,
+till_status till_attenuation_set_max_delegation(till_attenuation *attenuation,
                                                 uint8_t blocks);
 
 /**
@@ -404,7 +404,7 @@ till_status till_attenuation_set_max_delegation(struct till_attenuation *attenua
  *
  * `attenuation` must be NULL or not yet freed; it must not be used afterwards.
  */
-void till_attenuation_free(struct till_attenuation *attenuation);
+void till_attenuation_free(till_attenuation *attenuation);
 
 /**
  * Adds one attenuation block to `key`, giving a weaker sub-key; reads the system clock for
@@ -423,8 +423,8 @@ void till_attenuation_free(struct till_attenuation *attenuation);
  */
 till_status till_attenuate(const char *key,
                            size_t key_len,
-                           const struct till_attenuation *attenuation,
-                           struct till_api_key **out_key);
+                           const till_attenuation *attenuation,
+                           till_api_key **out_key);
 
 /**
  * `till_attenuate` as if the time were `now`, in seconds since the Unix epoch.
@@ -435,9 +435,9 @@ till_status till_attenuate(const char *key,
  */
 till_status till_attenuate_at(const char *key,
                               size_t key_len,
-                              const struct till_attenuation *attenuation,
+                              const till_attenuation *attenuation,
                               int64_t now,
-                              struct till_api_key **out_key);
+                              till_api_key **out_key);
 
 /**
  * Writes the id of the key (16 characters), shared by every key attenuated from it.
@@ -449,7 +449,7 @@ till_status till_attenuate_at(const char *key,
  * `TILL_BUFFER_TOO_SMALL` when `buf_len` is not more than the text's length, which is then
  * written to `*out_len`. The same holds for every text accessor of a grant.
  */
-till_status till_grant_key_id(const struct till_grant *grant,
+till_status till_grant_key_id(const till_grant *grant,
                               char *buf,
                               size_t buf_len,
                               size_t *out_len);
@@ -461,7 +461,7 @@ till_status till_grant_key_id(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`.
  */
-till_status till_grant_root_key_id(const struct till_grant *grant,
+till_status till_grant_root_key_id(const till_grant *grant,
                                    char *buf,
                                    size_t buf_len,
                                    size_t *out_len);
@@ -473,7 +473,7 @@ till_status till_grant_root_key_id(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`.
  */
-till_status till_grant_prefix(const struct till_grant *grant,
+till_status till_grant_prefix(const till_grant *grant,
                               char *buf,
                               size_t buf_len,
                               size_t *out_len);
@@ -485,7 +485,7 @@ till_status till_grant_prefix(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`.
  */
-till_status till_grant_env(const struct till_grant *grant,
+till_status till_grant_env(const till_grant *grant,
                            char *buf,
                            size_t buf_len,
                            size_t *out_len);
@@ -498,7 +498,7 @@ till_status till_grant_env(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`; `out_present` must be valid for writing a `bool`.
  */
-till_status till_grant_subject(const struct till_grant *grant,
+till_status till_grant_subject(const till_grant *grant,
                                char *buf,
                                size_t buf_len,
                                size_t *out_len,
@@ -511,7 +511,7 @@ till_status till_grant_subject(const struct till_grant *grant,
  *
  * As for `till_grant_subject`.
  */
-till_status till_grant_audience(const struct till_grant *grant,
+till_status till_grant_audience(const till_grant *grant,
                                 char *buf,
                                 size_t buf_len,
                                 size_t *out_len,
@@ -524,7 +524,7 @@ till_status till_grant_audience(const struct till_grant *grant,
  *
  * `grant` must be a live grant; `out_time` must be valid for writing an `int64_t`.
  */
-till_status till_grant_issued_at(const struct till_grant *grant,
+till_status till_grant_issued_at(const till_grant *grant,
                                  int64_t *out_time);
 
 /**
@@ -536,7 +536,7 @@ till_status till_grant_issued_at(const struct till_grant *grant,
  * `grant` must be a live grant; `out_time` must be valid for writing an `int64_t` and
  * `out_present` for writing a `bool`.
  */
-till_status till_grant_expires_at(const struct till_grant *grant,
+till_status till_grant_expires_at(const till_grant *grant,
                                   int64_t *out_time,
                                   bool *out_present);
 
@@ -547,7 +547,7 @@ till_status till_grant_expires_at(const struct till_grant *grant,
  *
  * As for `till_grant_expires_at`.
  */
-till_status till_grant_not_before(const struct till_grant *grant,
+till_status till_grant_not_before(const till_grant *grant,
                                   int64_t *out_time,
                                   bool *out_present);
 
@@ -559,7 +559,7 @@ till_status till_grant_not_before(const struct till_grant *grant,
  *
  * `grant` must be a live grant; `out_count` must be valid for writing a `size_t`.
  */
-till_status till_grant_scopes_len(const struct till_grant *grant,
+till_status till_grant_scopes_len(const till_grant *grant,
                                   size_t *out_count);
 
 /**
@@ -569,7 +569,7 @@ till_status till_grant_scopes_len(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`.
  */
-till_status till_grant_scope(const struct till_grant *grant,
+till_status till_grant_scope(const till_grant *grant,
                              size_t index,
                              char *buf,
                              size_t buf_len,
@@ -582,7 +582,7 @@ till_status till_grant_scope(const struct till_grant *grant,
  *
  * As for `till_grant_scopes_len`.
  */
-till_status till_grant_roles_len(const struct till_grant *grant,
+till_status till_grant_roles_len(const till_grant *grant,
                                  size_t *out_count);
 
 /**
@@ -592,7 +592,7 @@ till_status till_grant_roles_len(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`.
  */
-till_status till_grant_role(const struct till_grant *grant,
+till_status till_grant_role(const till_grant *grant,
                             size_t index,
                             char *buf,
                             size_t buf_len,
@@ -606,7 +606,7 @@ till_status till_grant_role(const struct till_grant *grant,
  *
  * As for `till_grant_scopes_len`.
  */
-till_status till_grant_chain_len(const struct till_grant *grant,
+till_status till_grant_chain_len(const till_grant *grant,
                                  size_t *out_count);
 
 /**
@@ -617,7 +617,7 @@ till_status till_grant_chain_len(const struct till_grant *grant,
  *
  * As for `till_grant_key_id`.
  */
-till_status till_grant_chain_id(const struct till_grant *grant,
+till_status till_grant_chain_id(const till_grant *grant,
                                 size_t index,
                                 char *buf,
                                 size_t buf_len,
@@ -631,7 +631,7 @@ till_status till_grant_chain_id(const struct till_grant *grant,
  *
  * As for `till_grant_subject`.
  */
-till_status till_grant_chain_label(const struct till_grant *grant,
+till_status till_grant_chain_label(const till_grant *grant,
                                    size_t index,
                                    char *buf,
                                    size_t buf_len,
@@ -647,7 +647,7 @@ till_status till_grant_chain_label(const struct till_grant *grant,
  * `grant` must be a live grant; `scope` must point to `scope_len` readable bytes (or be
  * NULL when `scope_len` is 0); `out_allowed` must be valid for writing a `bool`.
  */
-till_status till_grant_allows(const struct till_grant *grant,
+till_status till_grant_allows(const till_grant *grant,
                               const char *scope,
                               size_t scope_len,
                               bool *out_allowed);
@@ -663,7 +663,7 @@ till_status till_grant_allows(const struct till_grant *grant,
  * `grant` must be a live grant; `out_json` must be valid for writing a pointer and
  * `out_len` for writing a `size_t`.
  */
-till_status till_grant_to_json(const struct till_grant *grant,
+till_status till_grant_to_json(const till_grant *grant,
                                char **out_json,
                                size_t *out_len);
 
@@ -674,7 +674,7 @@ till_status till_grant_to_json(const struct till_grant *grant,
  *
  * `grant` must be NULL or a grant not yet freed; it must not be used afterwards.
  */
-void till_grant_free(struct till_grant *grant);
+void till_grant_free(till_grant *grant);
 
 /**
  * Writes the error's status, the one the failed call returned.
@@ -683,7 +683,7 @@ void till_grant_free(struct till_grant *grant);
  *
  * `error` must be a live error; `out_status` must be valid for writing a `till_status`.
  */
-till_status till_error_status(const struct till_error *error,
+till_status till_error_status(const till_error *error,
                               till_status *out_status);
 
 /**
@@ -698,7 +698,7 @@ till_status till_error_status(const struct till_error *error,
  * `TILL_BUFFER_TOO_SMALL` when `buf_len` is not more than the text's length, which is then
  * written to `*out_len`.
  */
-till_status till_error_message(const struct till_error *error,
+till_status till_error_message(const till_error *error,
                                char *buf,
                                size_t buf_len,
                                size_t *out_len);
@@ -711,7 +711,7 @@ till_status till_error_message(const struct till_error *error,
  *
  * `error` must be a live error; `out_count` must be valid for writing a `size_t`.
  */
-till_status till_error_missing_scopes_len(const struct till_error *error,
+till_status till_error_missing_scopes_len(const till_error *error,
                                           size_t *out_count);
 
 /**
@@ -722,7 +722,7 @@ till_status till_error_missing_scopes_len(const struct till_error *error,
  *
  * As for `till_error_message`.
  */
-till_status till_error_missing_scope(const struct till_error *error,
+till_status till_error_missing_scope(const till_error *error,
                                      size_t index,
                                      char *buf,
                                      size_t buf_len,
@@ -735,7 +735,7 @@ till_status till_error_missing_scope(const struct till_error *error,
  *
  * `error` must be NULL or an error not yet freed; it must not be used afterwards.
  */
-void till_error_free(struct till_error *error);
+void till_error_free(till_error *error);
 
 /**
  * Starts claims that grant `scopes` (an array of `scopes_len` texts; it may be empty if
@@ -751,11 +751,11 @@ void till_error_free(struct till_error *error);
  * each pointing to its `len` readable bytes; `out_claims` must be valid for writing a pointer.
  * On success it receives claims, to be released with `till_claims_free`.
  */
-till_status till_claims_new(const struct till_str *scopes,
+till_status till_claims_new(const till_str *scopes,
                             size_t scopes_len,
                             till_expiry_kind kind,
                             int64_t value,
-                            struct till_claims **out_claims);
+                            till_claims **out_claims);
 
 /**
  * Sets the user or agent the key is issued to.
@@ -765,7 +765,7 @@ till_status till_claims_new(const struct till_str *scopes,
  * `claims` must be live claims that no other thread uses during the call; `text` must point
  * to `text_len` readable bytes (or be NULL when `text_len` is 0).
  */
-till_status till_claims_set_subject(struct till_claims *claims,
+till_status till_claims_set_subject(till_claims *claims,
                                     const char *text,
                                     size_t text_len);
 
@@ -776,7 +776,7 @@ till_status till_claims_set_subject(struct till_claims *claims,
  *
  * As for `till_claims_set_subject`.
  */
-till_status till_claims_set_audience(struct till_claims *claims,
+till_status till_claims_set_audience(till_claims *claims,
                                      const char *text,
                                      size_t text_len);
 
@@ -788,7 +788,7 @@ till_status till_claims_set_audience(struct till_claims *claims,
  *
  * As for `till_claims_set_subject`.
  */
-till_status till_claims_set_env(struct till_claims *claims,
+till_status till_claims_set_env(till_claims *claims,
                                 const char *text,
                                 size_t text_len);
 
@@ -799,7 +799,7 @@ till_status till_claims_set_env(struct till_claims *claims,
  *
  * `claims` must be live claims that no other thread uses during the call.
  */
-till_status till_claims_set_not_before(struct till_claims *claims,
+till_status till_claims_set_not_before(till_claims *claims,
                                        int64_t at);
 
 /**
@@ -809,7 +809,7 @@ till_status till_claims_set_not_before(struct till_claims *claims,
  *
  * `claims` must be live claims that no other thread uses during the call.
  */
-till_status till_claims_set_max_delegation(struct till_claims *claims,
+till_status till_claims_set_max_delegation(till_claims *claims,
                                            uint8_t blocks);
 
 /**
@@ -821,8 +821,8 @@ till_status till_claims_set_max_delegation(struct till_claims *claims,
  * `claims` must be live claims that no other thread uses during the call; `roles` must
  * point to `roles_len` `till_str` values (or be NULL when `roles_len` is 0).
  */
-till_status till_claims_add_roles(struct till_claims *claims,
-                                  const struct till_str *roles,
+till_status till_claims_add_roles(till_claims *claims,
+                                  const till_str *roles,
                                   size_t roles_len);
 
 /**
@@ -832,7 +832,7 @@ till_status till_claims_add_roles(struct till_claims *claims,
  *
  * `claims` must be NULL or claims not yet freed; they must not be used afterwards.
  */
-void till_claims_free(struct till_claims *claims);
+void till_claims_free(till_claims *claims);
 
 /**
  * Builds an issuer that mints `till_` keys with the keyring's first root key.
@@ -842,8 +842,8 @@ void till_claims_free(struct till_claims *claims);
  * `keyring` must be a live keyring; `out_issuer` must be valid for writing a pointer. On
  * success it receives an issuer, to be released with `till_issuer_free`.
  */
-till_status till_issuer_new(const struct till_keyring *keyring,
-                            struct till_issuer **out_issuer);
+till_status till_issuer_new(const till_keyring *keyring,
+                            till_issuer **out_issuer);
 
 /**
  * Builds an issuer that mints keys with an application prefix instead of `till`: 2-12
@@ -854,10 +854,10 @@ till_status till_issuer_new(const struct till_keyring *keyring,
  *
  * As for `till_issuer_new`; `prefix` must point to `prefix_len` readable bytes.
  */
-till_status till_issuer_new_with_prefix(const struct till_keyring *keyring,
+till_status till_issuer_new_with_prefix(const till_keyring *keyring,
                                         const char *prefix,
                                         size_t prefix_len,
-                                        struct till_issuer **out_issuer);
+                                        till_issuer **out_issuer);
 
 /**
  * Mints a key from `claims`, at the system clock's time.
@@ -867,9 +867,9 @@ till_status till_issuer_new_with_prefix(const struct till_keyring *keyring,
  * `issuer` and `claims` must be live; `out_key` must be valid for writing a pointer. On
  * success it receives a key, to be released with `till_api_key_free`.
  */
-till_status till_issuer_mint(const struct till_issuer *issuer,
-                             const struct till_claims *claims,
-                             struct till_api_key **out_key);
+till_status till_issuer_mint(const till_issuer *issuer,
+                             const till_claims *claims,
+                             till_api_key **out_key);
 
 /**
  * Mints a key from `claims` as if the time were `now`, in seconds since the Unix epoch.
@@ -878,10 +878,10 @@ till_status till_issuer_mint(const struct till_issuer *issuer,
  *
  * As for `till_issuer_mint`.
  */
-till_status till_issuer_mint_at(const struct till_issuer *issuer,
-                                const struct till_claims *claims,
+till_status till_issuer_mint_at(const till_issuer *issuer,
+                                const till_claims *claims,
                                 int64_t now,
-                                struct till_api_key **out_key);
+                                till_api_key **out_key);
 
 /**
  * Releases an issuer. NULL is ignored.
@@ -890,7 +890,7 @@ till_status till_issuer_mint_at(const struct till_issuer *issuer,
  *
  * `issuer` must be NULL or an issuer not yet freed; it must not be used afterwards.
  */
-void till_issuer_free(struct till_issuer *issuer);
+void till_issuer_free(till_issuer *issuer);
 
 /**
  * Writes the key's text, to hand to its holder, followed by a NUL.
@@ -902,7 +902,7 @@ void till_issuer_free(struct till_issuer *issuer);
  * `TILL_BUFFER_TOO_SMALL` when `buf_len` is not more than the text's length, which is then
  * written to `*out_len`.
  */
-till_status till_api_key_text(const struct till_api_key *key,
+till_status till_api_key_text(const till_api_key *key,
                               char *buf,
                               size_t buf_len,
                               size_t *out_len);
@@ -914,7 +914,7 @@ till_status till_api_key_text(const struct till_api_key *key,
  *
  * As for `till_api_key_text`.
  */
-till_status till_api_key_id(const struct till_api_key *key,
+till_status till_api_key_id(const till_api_key *key,
                             char *buf,
                             size_t buf_len,
                             size_t *out_len);
@@ -927,7 +927,7 @@ till_status till_api_key_id(const struct till_api_key *key,
  *
  * As for `till_api_key_text`.
  */
-till_status till_api_key_redacted(const struct till_api_key *key,
+till_status till_api_key_redacted(const till_api_key *key,
                                   char *buf,
                                   size_t buf_len,
                                   size_t *out_len);
@@ -939,7 +939,7 @@ till_status till_api_key_redacted(const struct till_api_key *key,
  *
  * `key` must be NULL or a key not yet freed; it must not be used afterwards.
  */
-void till_api_key_free(struct till_api_key *key);
+void till_api_key_free(till_api_key *key);
 
 /**
  * Generates a root key from the system's random source.
@@ -949,7 +949,7 @@ void till_api_key_free(struct till_api_key *key);
  * `out_key` must be valid for writing a pointer. On success it receives a root key, to be
  * released with `till_root_key_free`.
  */
-till_status till_root_key_generate(struct till_root_key **out_key);
+till_status till_root_key_generate(till_root_key **out_key);
 
 /**
  * Reads a root key's text form, `tillroot_...`; surrounding whitespace is ignored.
@@ -962,7 +962,7 @@ till_status till_root_key_generate(struct till_root_key **out_key);
  */
 till_status till_root_key_from_text(const char *text,
                                     size_t text_len,
-                                    struct till_root_key **out_key);
+                                    till_root_key **out_key);
 
 /**
  * Writes the root key's text form, `tillroot_...` (62 characters), followed by a NUL.
@@ -975,7 +975,7 @@ till_status till_root_key_from_text(const char *text,
  * `TILL_BUFFER_TOO_SMALL` when `buf_len` is not more than the text's length, which is then
  * written to `*out_len`.
  */
-till_status till_root_key_to_text(const struct till_root_key *key,
+till_status till_root_key_to_text(const till_root_key *key,
                                   char *buf,
                                   size_t buf_len,
                                   size_t *out_len);
@@ -988,7 +988,7 @@ till_status till_root_key_to_text(const struct till_root_key *key,
  *
  * As for `till_root_key_to_text`.
  */
-till_status till_root_key_id(const struct till_root_key *key,
+till_status till_root_key_id(const till_root_key *key,
                              char *buf,
                              size_t buf_len,
                              size_t *out_len);
@@ -1000,7 +1000,7 @@ till_status till_root_key_id(const struct till_root_key *key,
  *
  * `key` must be NULL or a root key not yet freed; it must not be used afterwards.
  */
-void till_root_key_free(struct till_root_key *key);
+void till_root_key_free(till_root_key *key);
 
 /**
  * Builds a keyring of `keys_len` root keys, in order: the first mints, all verify. The
@@ -1014,9 +1014,9 @@ void till_root_key_free(struct till_root_key *key);
  * root key; `out_keyring` must be valid for writing a pointer. On success it receives a
  * keyring, to be released with `till_keyring_free`.
  */
-till_status till_keyring_new(const struct till_root_key *const *keys,
+till_status till_keyring_new(const till_root_key *const *keys,
                              size_t keys_len,
-                             struct till_keyring **out_keyring);
+                             till_keyring **out_keyring);
 
 /**
  * Releases a keyring. Issuers and verifiers built from it keep what they need. NULL is
@@ -1026,7 +1026,7 @@ till_status till_keyring_new(const struct till_root_key *const *keys,
  *
  * `keyring` must be NULL or a keyring not yet freed; it must not be used afterwards.
  */
-void till_keyring_free(struct till_keyring *keyring);
+void till_keyring_free(till_keyring *keyring);
 
 /**
  * A static, NUL-terminated, human-readable description of `status`, such as
@@ -1080,7 +1080,7 @@ void till_string_free(char *text);
  */
 till_status till_find_keys(const char *text,
                            size_t text_len,
-                           struct till_found_keys **out_found);
+                           till_found_keys **out_found);
 
 /**
  * Writes how many keys were found.
@@ -1089,7 +1089,7 @@ till_status till_find_keys(const char *text,
  *
  * `found` must be live; `out_count` must be valid for writing a `size_t`.
  */
-till_status till_found_keys_len(const struct till_found_keys *found,
+till_status till_found_keys_len(const till_found_keys *found,
                                 size_t *out_count);
 
 /**
@@ -1099,7 +1099,7 @@ till_status till_found_keys_len(const struct till_found_keys *found,
  *
  * `found` must be live; `out_kind` must be valid for writing a `till_found_kind`.
  */
-till_status till_found_keys_kind(const struct till_found_keys *found,
+till_status till_found_keys_kind(const till_found_keys *found,
                                  size_t index,
                                  till_found_kind *out_kind);
 
@@ -1111,7 +1111,7 @@ till_status till_found_keys_kind(const struct till_found_keys *found,
  *
  * `found` must be live; `out_start` and `out_end` must be valid for writing a `size_t`.
  */
-till_status till_found_keys_range(const struct till_found_keys *found,
+till_status till_found_keys_range(const till_found_keys *found,
                                   size_t index,
                                   size_t *out_start,
                                   size_t *out_end);
@@ -1126,7 +1126,7 @@ till_status till_found_keys_range(const struct till_found_keys *found,
  * `buf_len` is 0), and `out_len` for writing a `size_t`. Fails with `TILL_BUFFER_TOO_SMALL`
  * when `buf_len` is not more than the text's length, which is then written to `*out_len`.
  */
-till_status till_found_keys_id(const struct till_found_keys *found,
+till_status till_found_keys_id(const till_found_keys *found,
                                size_t index,
                                char *buf,
                                size_t buf_len,
@@ -1139,7 +1139,7 @@ till_status till_found_keys_id(const struct till_found_keys *found,
  *
  * `found` must be NULL or not yet freed; it must not be used afterwards.
  */
-void till_found_keys_free(struct till_found_keys *found);
+void till_found_keys_free(till_found_keys *found);
 
 /**
  * Writes `text` (UTF-8) with every key replaced by its redacted form, such as
@@ -1170,7 +1170,7 @@ till_status till_redact(const char *text,
  */
 till_status till_request_scope(const char *scope,
                                size_t scope_len,
-                               struct till_request **out_request);
+                               till_request **out_request);
 
 /**
  * Asks for every one of 1 to 32 scopes. Fails with `TILL_INVALID_SCOPE` for a scope that
@@ -1182,9 +1182,9 @@ till_status till_request_scope(const char *scope,
  * each pointing to its `len` readable bytes; `out_request` must be valid for writing a
  * pointer. On success it receives a request, to be released with `till_request_free`.
  */
-till_status till_request_all_of(const struct till_str *scopes,
+till_status till_request_all_of(const till_str *scopes,
                                 size_t scopes_len,
-                                struct till_request **out_request);
+                                till_request **out_request);
 
 /**
  * Asks for at least one of 1 to 32 scopes. Fails as `till_request_all_of` does.
@@ -1193,9 +1193,9 @@ till_status till_request_all_of(const struct till_str *scopes,
  *
  * As for `till_request_all_of`.
  */
-till_status till_request_any_of(const struct till_str *scopes,
+till_status till_request_any_of(const till_str *scopes,
                                 size_t scopes_len,
-                                struct till_request **out_request);
+                                till_request **out_request);
 
 /**
  * Releases a request. NULL is ignored.
@@ -1204,7 +1204,7 @@ till_status till_request_any_of(const struct till_str *scopes,
  *
  * `request` must be NULL or a request not yet freed; it must not be used afterwards.
  */
-void till_request_free(struct till_request *request);
+void till_request_free(till_request *request);
 
 /**
  * Creates an empty revocation list.
@@ -1214,7 +1214,7 @@ void till_request_free(struct till_request *request);
  * `out_list` must be valid for writing a pointer. On success it receives a list, to be
  * released with `till_revocation_list_free`.
  */
-till_status till_revocation_list_new(struct till_revocation_list **out_list);
+till_status till_revocation_list_new(till_revocation_list **out_list);
 
 /**
  * Revokes a key id or block id (16 characters of base64url). `*out_added` receives whether
@@ -1225,7 +1225,7 @@ till_status till_revocation_list_new(struct till_revocation_list **out_list);
  * `list` must be a live list; `id` must point to `id_len` readable bytes (or be NULL when
  * `id_len` is 0); `out_added` must be valid for writing a `bool`.
  */
-till_status till_revocation_list_revoke(const struct till_revocation_list *list,
+till_status till_revocation_list_revoke(const till_revocation_list *list,
                                         const char *id,
                                         size_t id_len,
                                         bool *out_added);
@@ -1237,7 +1237,7 @@ till_status till_revocation_list_revoke(const struct till_revocation_list *list,
  *
  * As for `till_revocation_list_revoke`.
  */
-till_status till_revocation_list_restore(const struct till_revocation_list *list,
+till_status till_revocation_list_restore(const till_revocation_list *list,
                                          const char *id,
                                          size_t id_len,
                                          bool *out_removed);
@@ -1249,7 +1249,7 @@ till_status till_revocation_list_restore(const struct till_revocation_list *list
  *
  * `list` must be a live list; `out_len` must be valid for writing a `size_t`.
  */
-till_status till_revocation_list_len(const struct till_revocation_list *list,
+till_status till_revocation_list_len(const till_revocation_list *list,
                                      size_t *out_len);
 
 /**
@@ -1260,7 +1260,7 @@ till_status till_revocation_list_len(const struct till_revocation_list *list,
  *
  * `list` must be NULL or a list not yet freed; it must not be used afterwards.
  */
-void till_revocation_list_free(struct till_revocation_list *list);
+void till_revocation_list_free(till_revocation_list *list);
 
 /**
  * Starts a verifier with the defaults: prefix `till`, environment `live`, no audience, no
@@ -1271,8 +1271,8 @@ void till_revocation_list_free(struct till_revocation_list *list);
  * `keyring` must be a live keyring; `out_builder` must be valid for writing a pointer. On
  * success it receives a builder, to be released with `till_verifier_builder_free`.
  */
-till_status till_verifier_builder_new(const struct till_keyring *keyring,
-                                      struct till_verifier_builder **out_builder);
+till_status till_verifier_builder_new(const till_keyring *keyring,
+                                      till_verifier_builder **out_builder);
 
 /**
  * Accepts keys with this application prefix instead of `till`. An invalid prefix makes
@@ -1283,7 +1283,7 @@ till_status till_verifier_builder_new(const struct till_keyring *keyring,
  * `builder` must be a live builder that no other thread uses during the call; `text` must
  * point to `text_len` readable bytes (or be NULL when `text_len` is 0).
  */
-till_status till_verifier_builder_set_prefix(struct till_verifier_builder *builder,
+till_status till_verifier_builder_set_prefix(till_verifier_builder *builder,
                                              const char *text,
                                              size_t text_len);
 
@@ -1295,7 +1295,7 @@ till_status till_verifier_builder_set_prefix(struct till_verifier_builder *build
  *
  * As for `till_verifier_builder_set_prefix`.
  */
-till_status till_verifier_builder_set_env(struct till_verifier_builder *builder,
+till_status till_verifier_builder_set_env(till_verifier_builder *builder,
                                           const char *text,
                                           size_t text_len);
 
@@ -1307,7 +1307,7 @@ till_status till_verifier_builder_set_env(struct till_verifier_builder *builder,
  *
  * As for `till_verifier_builder_set_prefix`.
  */
-till_status till_verifier_builder_set_audience(struct till_verifier_builder *builder,
+till_status till_verifier_builder_set_audience(till_verifier_builder *builder,
                                                const char *text,
                                                size_t text_len);
 
@@ -1319,7 +1319,7 @@ till_status till_verifier_builder_set_audience(struct till_verifier_builder *bui
  *
  * `builder` must be a live builder that no other thread uses during the call.
  */
-till_status till_verifier_builder_set_leeway(struct till_verifier_builder *builder,
+till_status till_verifier_builder_set_leeway(till_verifier_builder *builder,
                                              uint32_t seconds);
 
 /**
@@ -1332,7 +1332,7 @@ till_status till_verifier_builder_set_leeway(struct till_verifier_builder *build
  * and `user_data` must be safe to use from any thread, several at once, for as long as any
  * verifier built from this builder lives.
  */
-till_status till_verifier_builder_set_revocation_callback(struct till_verifier_builder *builder,
+till_status till_verifier_builder_set_revocation_callback(till_verifier_builder *builder,
                                                           till_revocation_callback callback,
                                                           void *user_data);
 
@@ -1345,8 +1345,8 @@ till_status till_verifier_builder_set_revocation_callback(struct till_verifier_b
  * `builder` must be a live builder that no other thread uses during the call; `list` must
  * be a live list.
  */
-till_status till_verifier_builder_set_revocation_list(struct till_verifier_builder *builder,
-                                                      const struct till_revocation_list *list);
+till_status till_verifier_builder_set_revocation_list(till_verifier_builder *builder,
+                                                      const till_revocation_list *list);
 
 /**
  * Builds a verifier from the settings so far; the builder stays usable. Fails with the
@@ -1357,8 +1357,8 @@ till_status till_verifier_builder_set_revocation_list(struct till_verifier_build
  * `builder` must be a live builder; `out_verifier` must be valid for writing a pointer. On
  * success it receives a verifier, to be released with `till_verifier_free`.
  */
-till_status till_verifier_builder_build(const struct till_verifier_builder *builder,
-                                        struct till_verifier **out_verifier);
+till_status till_verifier_builder_build(const till_verifier_builder *builder,
+                                        till_verifier **out_verifier);
 
 /**
  * Releases a builder. NULL is ignored.
@@ -1367,7 +1367,7 @@ till_status till_verifier_builder_build(const struct till_verifier_builder *buil
  *
  * `builder` must be NULL or a builder not yet freed; it must not be used afterwards.
  */
-void till_verifier_builder_free(struct till_verifier_builder *builder);
+void till_verifier_builder_free(till_verifier_builder *builder);
 
 /**
  * Verifies `key` and checks that it grants `request`, at the system clock's time.
@@ -1388,12 +1388,12 @@ void till_verifier_builder_free(struct till_verifier_builder *builder);
  * be NULL when `key_len` is 0); `out_grant` and `out_error` must each be NULL or valid for
  * writing a pointer.
  */
-till_status till_verifier_verify(const struct till_verifier *verifier,
+till_status till_verifier_verify(const till_verifier *verifier,
                                  const char *key,
                                  size_t key_len,
-                                 const struct till_request *request,
-                                 struct till_grant **out_grant,
-                                 struct till_error **out_error);
+                                 const till_request *request,
+                                 till_grant **out_grant,
+                                 till_error **out_error);
 
 /**
  * `till_verifier_verify` as if the time were `now`, in seconds since the Unix epoch.
@@ -1402,13 +1402,13 @@ till_status till_verifier_verify(const struct till_verifier *verifier,
  *
  * As for `till_verifier_verify`.
  */
-till_status till_verifier_verify_at(const struct till_verifier *verifier,
+till_status till_verifier_verify_at(const till_verifier *verifier,
                                     const char *key,
                                     size_t key_len,
-                                    const struct till_request *request,
+                                    const till_request *request,
                                     int64_t now,
-                                    struct till_grant **out_grant,
-                                    struct till_error **out_error);
+                                    till_grant **out_grant,
+                                    till_error **out_error);
 
 /**
  * Verifies `key` without asking for any scope: proves it genuine, current and not revoked,
@@ -1418,11 +1418,11 @@ till_status till_verifier_verify_at(const struct till_verifier *verifier,
  *
  * As for `till_verifier_verify`, without a request.
  */
-till_status till_verifier_authenticate(const struct till_verifier *verifier,
+till_status till_verifier_authenticate(const till_verifier *verifier,
                                        const char *key,
                                        size_t key_len,
-                                       struct till_grant **out_grant,
-                                       struct till_error **out_error);
+                                       till_grant **out_grant,
+                                       till_error **out_error);
 
 /**
  * `till_verifier_authenticate` as if the time were `now`, in seconds since the Unix epoch.
@@ -1431,12 +1431,12 @@ till_status till_verifier_authenticate(const struct till_verifier *verifier,
  *
  * As for `till_verifier_authenticate`.
  */
-till_status till_verifier_authenticate_at(const struct till_verifier *verifier,
+till_status till_verifier_authenticate_at(const till_verifier *verifier,
                                           const char *key,
                                           size_t key_len,
                                           int64_t now,
-                                          struct till_grant **out_grant,
-                                          struct till_error **out_error);
+                                          till_grant **out_grant,
+                                          till_error **out_error);
 
 /**
  * Releases a verifier. NULL is ignored.
@@ -1446,7 +1446,7 @@ till_status till_verifier_authenticate_at(const struct till_verifier *verifier,
  * `verifier` must be NULL or a verifier not yet freed, which no other thread is using; it
  * must not be used afterwards.
  */
-void till_verifier_free(struct till_verifier *verifier);
+void till_verifier_free(till_verifier *verifier);
 
 #ifdef __cplusplus
 }  // extern "C"
