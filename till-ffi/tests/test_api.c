@@ -62,7 +62,7 @@ void test_statuses(void) {
   test_end();
 
   test_begin("statuses: numbers Till does not use are unknown");
-  const till_status unused[] = {20, 21, 99, 104, 1000, UINT32_MAX};
+  const till_status unused[] = {99, 104, 1000, 65536, UINT32_MAX};
   for (size_t i = 0; i < sizeof unused / sizeof unused[0]; i++) {
     CHECK(strcmp(till_status_code(unused[i]), "unknown") == 0);
     CHECK(strcmp(till_status_str(unused[i]), "unknown status") == 0);
