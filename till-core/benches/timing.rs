@@ -34,7 +34,11 @@ fn main() -> Result<(), till_core::Error> {
     // byte in one pool, the last in the other. Each pool thus varies its text in the same
     // way, so that what the parser does with public bytes averages out and only how much of
     // the tag is right tells the pools apart.
-    let body = key.expose_secret().splitn(3, '_').nth(2).unwrap_or_default();
+    let body = key
+        .expose_secret()
+        .splitn(3, '_')
+        .nth(2)
+        .unwrap_or_default();
     let payload = URL_SAFE_NO_PAD
         .decode(&body[..body.len() - 6])
         .unwrap_or_default();

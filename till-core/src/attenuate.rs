@@ -105,7 +105,7 @@ pub fn attenuate_at(key: &str, restrictions: &Attenuation, now: UnixTime) -> Res
             if payload.root.roles.is_none() {
                 if let Some(outside) = scopes
                     .iter()
-                    .find(|s| !grants(data, &payload, s.as_str().as_bytes()))
+                    .find(|s| !grants(data, &payload, None, s.as_str().as_bytes()))
                 {
                     return Err(Error::ScopeNotHeld(outside.clone()));
                 }

@@ -52,11 +52,15 @@ pub enum ErrorCode {
     DuplicateRootKey,
     /// The system failed in a way the caller cannot fix (no randomness, for instance).
     Internal,
+    /// A policy names an unknown role, includes roles in a cycle, or breaks the grammar.
+    InvalidPolicy,
+    /// Minting on behalf of roles asked for more than those roles allow.
+    ExceedsRoles,
 }
 
 impl ErrorCode {
     /// Every code, in numeric order.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 21] = [
         Self::Malformed,
         Self::BadChecksum,
         Self::TooLarge,
@@ -76,6 +80,8 @@ impl ErrorCode {
         Self::InvalidRootKey,
         Self::DuplicateRootKey,
         Self::Internal,
+        Self::InvalidPolicy,
+        Self::ExceedsRoles,
     ];
 
     /// The code as a `snake_case` string, e.g. `"insufficient_scope"`.
@@ -100,6 +106,8 @@ impl ErrorCode {
             Self::InvalidRootKey => "invalid_root_key",
             Self::DuplicateRootKey => "duplicate_root_key",
             Self::Internal => "internal",
+            Self::InvalidPolicy => "invalid_policy",
+            Self::ExceedsRoles => "exceeds_roles",
         }
     }
 
@@ -125,6 +133,8 @@ impl ErrorCode {
             Self::InvalidRootKey => 17,
             Self::DuplicateRootKey => 18,
             Self::Internal => 19,
+            Self::InvalidPolicy => 20,
+            Self::ExceedsRoles => 21,
         }
     }
 
@@ -216,6 +226,20 @@ pub enum Error {
     /// The system failed.
     #[error("internal error: {0}")]
     Internal(&'static str),
+    /// A policy is invalid; the message names the roles or scopes at fault.
+    #[error("invalid policy: {0}")]
+    InvalidPolicy(String),
+    /// Minting on behalf of roles asked for scopes those roles do not allow.
+    #[error("beyond what the roles allow: {}", join(.0))]
+    ExceedsRoles(Vec<Scope>),
+}
+
+fn join(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(Scope::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Error {
@@ -241,6 +265,8 @@ impl Error {
             Self::InvalidRootKey(_) => ErrorCode::InvalidRootKey,
             Self::DuplicateRootKey(_) => ErrorCode::DuplicateRootKey,
             Self::Internal(_) => ErrorCode::Internal,
+            Self::InvalidPolicy(_) => ErrorCode::InvalidPolicy,
+            Self::ExceedsRoles(_) => ErrorCode::ExceedsRoles,
         }
     }
 

@@ -36,6 +36,8 @@
 )]
 
 mod attenuate;
+#[cfg(feature = "tracing")]
+mod audit;
 mod checksum;
 mod error;
 pub mod insecure;
@@ -45,6 +47,7 @@ pub mod limits;
 mod mac;
 mod mint;
 pub mod non_goals;
+mod policy;
 mod revocation;
 mod root;
 mod scan;
@@ -59,6 +62,7 @@ pub use error::{Error, ErrorCode, Limit, Malformed, MissingScopes, ScopeError};
 pub use inspect::{Unverified, UnverifiedBlock, inspect};
 pub use key::{Env, KeyId, Prefix, RootKeyId};
 pub use mint::{Claims, Expiry, Issuer};
+pub use policy::{Policy, PolicyDefinition, RoleDefinition, SharedPolicy};
 pub use revocation::{Revocation, RevocationList};
 pub use root::{Keyring, ROOT_KEY_PREFIX, RootKey};
 pub use scan::{Found, FoundKind, find_keys, redact};

@@ -8,6 +8,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::error::Error;
 use crate::key::{self, Env, KeyId, Prefix};
+use crate::policy::SharedPolicy;
 use crate::root::Keyring;
 use crate::scope::Scope;
 use crate::secret::ApiKey;
@@ -38,6 +39,7 @@ pub struct Claims {
     audience: Option<String>,
     env: Env,
     max_delegation: Option<u8>,
+    on_behalf_of: Vec<String>,
 }
 
 impl Claims {
@@ -60,6 +62,7 @@ impl Claims {
             audience: None,
             env: Env::LIVE,
             max_delegation: None,
+            on_behalf_of: Vec::new(),
         })
     }
 
@@ -107,6 +110,23 @@ impl Claims {
         self
     }
 
+    /// Mints on behalf of someone holding `roles`: the issuer's policy must allow every
+    /// scope and every carried role within the union of those roles, or minting fails with
+    /// [`Error::ExceedsRoles`] naming what exceeds them. The roles are not written into the
+    /// key; use [`Claims::roles`] for that.
+    pub fn on_behalf_of<I, S>(mut self, roles: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for role in roles {
+            let role = role.into();
+            scope::validate_role(&role)?;
+            self.on_behalf_of.push(role);
+        }
+        Ok(self)
+    }
+
     /// The scopes the claims grant.
     pub fn scopes(&self) -> &[Scope] {
         &self.scopes
@@ -120,6 +140,7 @@ pub struct Issuer {
     prefix: Prefix,
     clock: Arc<dyn Clock>,
     rng: SystemRandom,
+    policy: Option<SharedPolicy>,
 }
 
 impl Issuer {
@@ -130,7 +151,14 @@ impl Issuer {
             prefix: Prefix::TILL,
             clock: Arc::new(SystemClock),
             rng: SystemRandom::new(),
+            policy: None,
         }
+    }
+
+    /// Checks claims made on behalf of roles, and carried roles, against `policy`.
+    pub fn with_policy(mut self, policy: SharedPolicy) -> Self {
+        self.policy = Some(policy);
+        self
     }
 
     /// Uses an application prefix instead of `till`.
@@ -170,6 +198,7 @@ impl Issuer {
                 "a key must grant at least one scope or role",
             ));
         }
+        self.check_roles(claims)?;
         let expires_at = match claims.expiry {
             Expiry::After(ttl) => Some(
                 now.checked_add_secs(ttl.as_secs())
@@ -205,6 +234,42 @@ impl Issuer {
             return Err(Error::TooLarge(crate::error::Limit::KeyLength));
         }
         Ok(ApiKey::new(text, key_id))
+    }
+}
+
+impl Issuer {
+    /// Carried roles must exist in the policy; claims made on behalf of roles must stay
+    /// within them, carried roles included.
+    fn check_roles(&self, claims: &Claims) -> Result<(), Error> {
+        let Some(policy) = &self.policy else {
+            if claims.on_behalf_of.is_empty() {
+                return Ok(());
+            }
+            return Err(Error::InvalidArgument(
+                "minting on behalf of roles needs a policy",
+            ));
+        };
+        let policy = policy.current();
+        if let Some(unknown) = claims.roles.iter().find(|r| policy.scopes(r).is_none()) {
+            return Err(Error::InvalidPolicy(format!(
+                "role `{unknown}` is not defined"
+            )));
+        }
+        if claims.on_behalf_of.is_empty() {
+            return Ok(());
+        }
+        let carried = claims
+            .roles
+            .iter()
+            .filter_map(|r| policy.scopes(r))
+            .flatten();
+        let mut beyond = policy.beyond(&claims.on_behalf_of, claims.scopes.iter().chain(carried));
+        if beyond.is_empty() {
+            return Ok(());
+        }
+        beyond.sort();
+        beyond.dedup();
+        Err(Error::ExceedsRoles(beyond))
     }
 }
 

@@ -10,6 +10,7 @@ use crate::error::{Error, Malformed, MissingScopes};
 use crate::key::{self, Env, KeyId, Prefix, RootKeyId};
 use crate::limits::{MAX_BLOCKS, MAX_LEEWAY, MAX_PAYLOAD_LEN};
 use crate::mac;
+use crate::policy::{Policy, SharedPolicy};
 use crate::revocation::Revocation;
 use crate::root::Keyring;
 use crate::scope::{self, Request, Scope};
@@ -27,6 +28,7 @@ pub struct Verifier {
     audience: Option<Arc<str>>,
     leeway: u32,
     revocation: Option<Arc<dyn Revocation>>,
+    policy: Option<SharedPolicy>,
     clock: Arc<dyn Clock>,
 }
 
@@ -48,6 +50,7 @@ impl Verifier {
             audience: None,
             leeway: 0,
             revocation: None,
+            policy: None,
             clock: Arc::new(SystemClock),
         }
     }
@@ -137,6 +140,8 @@ impl Verifier {
     ) -> Result<Grant, Error> {
         let mut buf = [0u8; N];
         let result = self.check_in(text, request, now, extra, &mut buf);
+        #[cfg(feature = "tracing")]
+        crate::audit::record(text, request, &result);
         // The decoded bytes hold the tag; wipe as much as decoding can have written.
         let used = (text.len() / 4 * 3 + 3).min(N);
         buf[..used].zeroize();
@@ -195,9 +200,14 @@ impl Verifier {
                 return Err(Error::Revoked);
             }
         }
+        // Roles are resolved against the policy in force now, read once per check.
+        let policy = match (&self.policy, &payload.root.roles) {
+            (Some(shared), Some(_)) => Some(shared.current()),
+            _ => None,
+        };
         if let Some(request) = request {
             request
-                .evaluate(|scope| grants(data, &payload, scope))
+                .evaluate(|scope| grants(data, &payload, policy.as_deref(), scope))
                 .map_err(|mask| {
                     Error::InsufficientScope(MissingScopes {
                         scopes: request.shared(),
@@ -213,6 +223,7 @@ impl Verifier {
             chain,
             times,
             payload,
+            policy,
         })
     }
 
@@ -313,6 +324,12 @@ impl VerifierBuilder {
         self
     }
 
+    /// Resolves the roles keys carry against `policy`, as it stands at each check.
+    pub fn policy(mut self, policy: SharedPolicy) -> Self {
+        self.verifier.policy = Some(policy);
+        self
+    }
+
     /// Reads time from `clock`.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.verifier.clock = clock;
@@ -337,6 +354,7 @@ impl fmt::Debug for Verifier {
             .field("audience", &self.audience)
             .field("leeway", &self.leeway)
             .field("revocation", &self.revocation.is_some())
+            .field("policy", &self.policy.is_some())
             .finish()
     }
 }
@@ -386,9 +404,14 @@ pub(crate) fn check_delegation(payload: &Payload) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether the chain grants one requested scope: the root grants it, and so does every block
-/// that narrows scopes.
-pub(crate) fn grants(data: &[u8], payload: &Payload, requested: &[u8]) -> bool {
+/// Whether the chain grants one requested scope: the root grants it (through its scopes or
+/// one of its roles), and so does every block that narrows scopes.
+pub(crate) fn grants(
+    data: &[u8],
+    payload: &Payload,
+    policy: Option<&Policy>,
+    requested: &[u8],
+) -> bool {
     let Some((r_res, r_act)) = split_scope(requested) else {
         return false;
     };
@@ -396,7 +419,13 @@ pub(crate) fn grants(data: &[u8], payload: &Payload, requested: &[u8]) -> bool {
         wire::scope_pairs(at(data, span))
             .any(|(res, act)| scope::covers_parts(res, act, r_res, r_act))
     };
-    let root = payload.root.scopes.as_ref().is_some_and(list_covers);
+    let by_role = || match (policy, &payload.root.roles) {
+        (Some(policy), Some(span)) => at(data, span)
+            .split(|&c| c == b' ')
+            .any(|role| policy.role_covers(role, requested)),
+        _ => false,
+    };
+    let root = payload.root.scopes.as_ref().is_some_and(list_covers) || by_role();
     root && payload
         .blocks()
         .iter()
@@ -426,6 +455,7 @@ pub struct Grant {
     chain: [KeyId; MAX_BLOCKS],
     times: Times,
     payload: Payload,
+    policy: Option<Arc<Policy>>,
 }
 
 /// One link of a delegation chain: an attenuation block.
@@ -491,11 +521,17 @@ impl Grant {
 
     /// Whether the key grants `scope`.
     pub fn allows(&self, scope: &Scope) -> bool {
-        grants(&self.data, &self.payload, scope.as_str().as_bytes())
+        grants(
+            &self.data,
+            &self.payload,
+            self.policy.as_deref(),
+            scope.as_str().as_bytes(),
+        )
     }
 
-    /// The scopes the key grants: its root scopes intersected with every block's, reduced to
-    /// the fewest patterns that say the same. Computed on each call.
+    /// The scopes the key grants: its root scopes and its roles' scopes (as the policy stood
+    /// when the key was verified), intersected with every block's, reduced to the fewest
+    /// patterns that say the same. Computed on each call.
     pub fn scopes(&self) -> Vec<Scope> {
         let list = |span: &Span| -> Vec<Scope> {
             wire::scope_pairs(at(&self.data, span))
@@ -514,6 +550,14 @@ impl Grant {
             .as_ref()
             .map(list)
             .unwrap_or_default();
+        if let Some(policy) = &self.policy {
+            granted.extend(
+                self.roles()
+                    .filter_map(|r| policy.scopes(r))
+                    .flatten()
+                    .cloned(),
+            );
+        }
         for block in self.payload.blocks() {
             if let Some(span) = &block.scopes {
                 let narrowing = list(span);
