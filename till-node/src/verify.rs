@@ -5,7 +5,7 @@ use std::cell::Cell;
 use napi::bindgen_prelude::{Function, FunctionRef};
 use napi::{Env, JsValue, Status, Unknown, ValueType};
 use napi_derive::napi;
-use till_core::{KeyId, Request};
+use till_core::{KeyId, Request, VerifierBuilder};
 
 use crate::convert::{self, Date};
 use crate::error::{Failure, catch};
@@ -102,32 +102,10 @@ impl Verifier {
         catch(&env, || {
             let keyring = convert::instance::<Keyring>(keyring, "a Verifier needs a Keyring")?;
             let options = options.map(|o| convert::value::<VerifierOptions>(o, OPTIONS));
-            let options = options.transpose()?;
-            let mut builder = till_core::Verifier::builder(&keyring.inner);
-            let Some(options) = options else {
-                return Ok(Self {
-                    inner: builder.build()?,
-                    is_revoked: None,
-                });
-            };
-            if let Some(env) = &options.env {
-                builder = builder.env(env);
-            }
-            if let Some(audience) = &options.audience {
-                builder = builder.audience(audience);
-            }
-            if let Some(leeway) = options.leeway {
-                builder = builder.leeway(convert::whole(leeway, LEEWAY)?);
-            }
-            if let Some(prefix) = &options.prefix {
-                builder = builder.prefix(prefix);
-            }
-            let is_revoked = match options.is_revoked {
-                Some(f) if f.to_unknown().get_type()? == ValueType::Function => {
-                    Some(f.create_ref()?)
-                }
-                Some(_) => return Err(Failure::Type("isRevoked is a function")),
-                None => None,
+            let builder = till_core::Verifier::builder(&keyring.inner);
+            let (builder, is_revoked) = match options.transpose()? {
+                Some(options) => options.apply(builder)?,
+                None => (builder, None),
             };
             Ok(Self {
                 inner: builder.build()?,
@@ -172,15 +150,6 @@ impl Verifier {
     }
 }
 
-impl std::fmt::Debug for Verifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier")
-            .field("inner", &self.inner)
-            .field("is_revoked", &self.is_revoked.is_some())
-            .finish()
-    }
-}
-
 impl Verifier {
     fn check(
         &self,
@@ -192,18 +161,16 @@ impl Verifier {
         let mut room = key::Room::new();
         let key = key::read(key, &mut room)?;
         let now = convert::time_or(now, self.inner.now())?;
-        let Some(is_revoked) = &self.is_revoked else {
-            let grant = self
-                .inner
-                .verify_with_revocation(key.as_bytes(), request, now, &|_| false);
-            return Ok(Grant::from(&grant?));
-        };
 
         // The callback cannot fail inside till-core: a failure refuses the key there, and is
         // kept to be reported here.
-        let callback = is_revoked.borrow_back(env)?;
+        let callback = self.is_revoked.as_ref().map(|f| f.borrow_back(env));
+        let callback = callback.transpose()?;
         let failure = Cell::new(None);
         let ask = |id: &KeyId| {
+            let Some(callback) = &callback else {
+                return false;
+            };
             callback.call(id.to_string()).unwrap_or_else(|error| {
                 failure.set(Some(error));
                 true
@@ -219,6 +186,32 @@ impl Verifier {
             }
             Some(thrown) => Err(Failure::Js(thrown)),
         }
+    }
+}
+
+impl VerifierOptions<'_> {
+    fn apply(
+        self,
+        mut builder: VerifierBuilder,
+    ) -> Result<(VerifierBuilder, Option<FunctionRef<String, bool>>), Failure> {
+        if let Some(env) = &self.env {
+            builder = builder.env(env);
+        }
+        if let Some(audience) = &self.audience {
+            builder = builder.audience(audience);
+        }
+        if let Some(leeway) = self.leeway {
+            builder = builder.leeway(convert::whole(leeway, LEEWAY)?);
+        }
+        if let Some(prefix) = &self.prefix {
+            builder = builder.prefix(prefix);
+        }
+        let is_revoked = match self.is_revoked {
+            Some(f) if f.to_unknown().get_type()? == ValueType::Function => Some(f.create_ref()?),
+            Some(_) => return Err(Failure::Type("isRevoked is a function")),
+            None => None,
+        };
+        Ok((builder, is_revoked))
     }
 }
 
@@ -260,6 +253,15 @@ impl From<&till_core::Grant> for Grant {
                 })
                 .collect(),
         }
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("inner", &self.inner)
+            .field("is_revoked", &self.is_revoked.is_some())
+            .finish()
     }
 }
 
