@@ -9,8 +9,9 @@ use ring::digest;
 use serde_json::{Value, json};
 use till_core::insecure::mint_with_key_id;
 use till_core::{
-    Attenuation, Claims, Env, Error, Expiry, Issuer, KeyId, Keyring, Prefix, Request,
-    RevocationList, RootKey, RootKeyId, UnixTime, Verifier, attenuate_at, find_keys, redact,
+    Attenuation, Claims, Env, Error, Expiry, Issuer, KeyId, Keyring, Policy, Prefix, Request,
+    RevocationList, RootKey, RootKeyId, SharedPolicy, UnixTime, Verifier, attenuate_at, find_keys,
+    redact,
 };
 
 use crate::raw::{self, Raw};
@@ -127,6 +128,7 @@ struct Setup {
     audience: Option<&'static str>,
     leeway: u32,
     revoked: Vec<String>,
+    policy: Option<Value>,
 }
 
 impl Default for Setup {
@@ -138,6 +140,7 @@ impl Default for Setup {
             audience: None,
             leeway: 0,
             revoked: vec![],
+            policy: None,
         }
     }
 }
@@ -237,6 +240,10 @@ impl Case {
         if let Some(audience) = s.audience {
             builder = builder.audience(audience);
         }
+        if let Some(policy) = &s.policy {
+            let policy: Policy = serde_json::from_value(policy.clone()).unwrap();
+            builder = builder.policy(SharedPolicy::new(policy));
+        }
         let verifier = builder.revocation(Arc::new(revoked)).build().unwrap();
 
         let bytes = match &self.key {
@@ -297,6 +304,7 @@ impl Case {
         case["verifier"] = json!({
             "root_keys": s.root_keys, "prefix": s.prefix, "env": s.env,
             "audience": s.audience, "leeway": s.leeway, "revoked": s.revoked,
+            "policy": s.policy,
         });
         case["now"] = json!(self.now);
         case["request"] = match self.request {
@@ -1579,6 +1587,99 @@ pub(crate) fn keys() -> Value {
         Expect::Error("delegation_limit"),
     ));
 
+    // Roles, resolved against the verifier's policy at every check.
+    let with_role = |name: &'static str, scopes: &[&str], roles: &[&str]| {
+        let claims = Claims::new(scopes, Expiry::After(Duration::from_secs(HOUR))).unwrap();
+        mint(name, &claims.roles(roles.iter().copied()).unwrap())
+    };
+    let support = with_role("role_support", &[], &["support"]);
+    let mixed = with_role("role_and_scopes", &["kb/internal:read"], &["support"]);
+    let lead = with_role("role_lead", &[], &["lead"]);
+    let narrowed_lead = attenuate(&lead, narrow(&["tickets:read"], "agent:reader"));
+    let role_case =
+        |name: &'static str, comment: &'static str, key: &str, request, expect, policy: Value| {
+            Case::new(name, comment, key.to_owned(), request, expect)
+                .setup(move |s| s.policy = Some(policy))
+        };
+    let role_grant = |scopes: &[&'static str]| {
+        Expect::Grant(Granted {
+            scopes: scopes.to_vec(),
+            subject: None,
+            expires_at: Some(exp),
+            labels: vec![],
+        })
+    };
+    cases.push(role_case(
+        "role_grants",
+        "A key carrying the support role, which includes viewer.",
+        &support,
+        Req::Scope("tickets:read"),
+        role_grant(&["tickets:read", "tickets:write"]),
+        policy_json(DESK),
+    ));
+    cases.push(role_case(
+        "role_and_own_scopes",
+        "A key with a scope of its own beside its role.",
+        &mixed,
+        Req::Scope("kb/internal:read"),
+        role_grant(&["kb/internal:read", "tickets:read", "tickets:write"]),
+        policy_json(DESK),
+    ));
+    cases.push(role_case(
+        "role_permission_removed",
+        "Support lost tickets:write after the key was minted: the key lost it too.",
+        &support,
+        Req::Scope("tickets:write"),
+        Expect::Missing(vec!["tickets:write"]),
+        policy_json(DESK_NARROWED),
+    ));
+    cases.push(role_case(
+        "role_permission_kept",
+        "Under the narrowed policy, what support still allows is granted.",
+        &support,
+        Req::Scope("tickets:read"),
+        role_grant(&["tickets:read"]),
+        policy_json(DESK_NARROWED),
+    ));
+    cases.push(role_case(
+        "role_missing_from_policy",
+        "The policy no longer names support: the role grants nothing.",
+        &support,
+        Req::Scope("tickets:read"),
+        Expect::Missing(vec!["tickets:read"]),
+        policy_json(DESK_WITHOUT_SUPPORT),
+    ));
+    cases.push(role_case(
+        "role_missing_keeps_own_scopes",
+        "A key's own scopes survive its role's removal.",
+        &mixed,
+        Req::Scope("kb/internal:read"),
+        role_grant(&["kb/internal:read"]),
+        policy_json(DESK_WITHOUT_SUPPORT),
+    ));
+    cases.push(role_case(
+        "role_narrowed_by_block",
+        "A block narrows what the lead role grants.",
+        &narrowed_lead,
+        Req::Scope("tickets:assign"),
+        Expect::Missing(vec!["tickets:assign"]),
+        policy_json(DESK),
+    ));
+    let narrowed_grant = Granted {
+        scopes: vec!["tickets:read"],
+        subject: None,
+        expires_at: Some(exp),
+        labels: vec!["agent:reader"],
+    };
+    cases.push(role_case(
+        "role_block_keeps_what_it_names",
+        "The same sub-key keeps what its block names.",
+        &narrowed_lead,
+        Req::Scope("tickets:read"),
+        Expect::Grant(narrowed_grant),
+        policy_json(DESK),
+    ));
+
     json!({
         "description": "Verification cases: each key, verifier setup, time and request, with the exact outcome.",
         "root_keys": [
@@ -1949,4 +2050,218 @@ pub(crate) fn root_keys() -> Value {
         })
         .collect();
     json!({ "description": "Root key texts.", "cases": out })
+}
+
+/// The support desk policy of the role vectors, as a list of (role, scopes, includes).
+type Roles = &'static [(
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+)];
+
+const DESK: Roles = &[
+    ("viewer", &["tickets:read"], &[]),
+    ("support", &["tickets:write"], &["viewer"]),
+    ("lead", &["tickets:assign"], &["support"]),
+];
+
+const DESK_NARROWED: Roles = &[
+    ("viewer", &["tickets:read"], &[]),
+    ("support", &[], &["viewer"]),
+    ("lead", &["tickets:assign"], &["support"]),
+];
+
+const DESK_WITHOUT_SUPPORT: Roles = &[
+    ("viewer", &["tickets:read"], &[]),
+    ("lead", &["tickets:assign"], &["viewer"]),
+];
+
+fn policy_json(roles: Roles) -> Value {
+    let roles: serde_json::Map<String, Value> = roles
+        .iter()
+        .map(|(name, scopes, includes)| {
+            (
+                (*name).to_owned(),
+                json!({ "scopes": scopes, "includes": includes }),
+            )
+        })
+        .collect();
+    json!({ "roles": roles })
+}
+
+pub(crate) fn policies() -> Value {
+    let valid: Vec<(&str, &str, Value)> = vec![
+        (
+            "desk",
+            "Roles that include each other, resolved.",
+            policy_json(DESK),
+        ),
+        (
+            "empty_role",
+            "A role that allows nothing of its own.",
+            policy_json(DESK_NARROWED),
+        ),
+        (
+            "no_roles",
+            "A policy without roles.",
+            json!({ "roles": {} }),
+        ),
+    ];
+    let invalid: Vec<(&str, &str, Value)> = vec![
+        (
+            "cycle",
+            "Roles that include each other in a circle.",
+            json!({ "roles": { "a": { "includes": ["b"] }, "b": { "includes": ["a"] } } }),
+        ),
+        (
+            "self_include",
+            "A role that includes itself.",
+            json!({ "roles": { "a": { "includes": ["a"] } } }),
+        ),
+        (
+            "unknown_include",
+            "An include of a role that is not defined.",
+            json!({ "roles": { "a": { "includes": ["ghost"] } } }),
+        ),
+        (
+            "bad_scope",
+            "A scope that breaks the grammar.",
+            json!({ "roles": { "a": { "scopes": ["Tickets:read"] } } }),
+        ),
+        (
+            "bad_role_name",
+            "A role name that breaks the grammar.",
+            json!({ "roles": { "Support": { "scopes": ["a:read"] } } }),
+        ),
+    ];
+    let mut policies = vec![];
+    for (name, comment, definition) in valid {
+        let policy: Policy = serde_json::from_value(definition.clone()).unwrap();
+        let roles: serde_json::Map<String, Value> = policy
+            .roles()
+            .into_iter()
+            .map(|(role, scopes)| {
+                (
+                    role.to_owned(),
+                    json!(scopes.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        policies.push(json!({ "name": name, "comment": comment, "policy": definition, "expect": { "roles": roles } }));
+    }
+    for (name, comment, definition) in invalid {
+        let error = serde_json::from_value::<Policy>(definition.clone()).unwrap_err();
+        assert!(
+            error.to_string().contains("invalid policy"),
+            "{name}: {error}"
+        );
+        policies.push(json!({ "name": name, "comment": comment, "policy": definition, "expect": { "error": "invalid_policy" } }));
+    }
+
+    struct M {
+        name: &'static str,
+        comment: &'static str,
+        on_behalf_of: &'static [&'static str],
+        scopes: &'static [&'static str],
+        roles: &'static [&'static str],
+        expect: Result<(), (&'static str, &'static [&'static str])>,
+    }
+    let mints = [
+        M {
+            name: "within_role",
+            comment: "Scopes the role allows.",
+            on_behalf_of: &["support"],
+            scopes: &["tickets:read"],
+            roles: &[],
+            expect: Ok(()),
+        },
+        M {
+            name: "within_included_role",
+            comment: "A scope of an included role.",
+            on_behalf_of: &["lead"],
+            scopes: &["tickets:read", "tickets:assign"],
+            roles: &[],
+            expect: Ok(()),
+        },
+        M {
+            name: "beyond_role",
+            comment: "Scopes beyond the role are named.",
+            on_behalf_of: &["support"],
+            scopes: &["tickets:read", "tickets:assign", "admin:*"],
+            roles: &[],
+            expect: Err(("exceeds_roles", &["admin:*", "tickets:assign"])),
+        },
+        M {
+            name: "carried_role_beyond",
+            comment: "Carrying a role wider than one's own.",
+            on_behalf_of: &["support"],
+            scopes: &[],
+            roles: &["lead"],
+            expect: Err(("exceeds_roles", &["tickets:assign"])),
+        },
+        M {
+            name: "carried_role_within",
+            comment: "Carrying a role one's own includes.",
+            on_behalf_of: &["lead"],
+            scopes: &[],
+            roles: &["support"],
+            expect: Ok(()),
+        },
+        M {
+            name: "unknown_ceiling_role",
+            comment: "A role the policy lacks allows nothing.",
+            on_behalf_of: &["ghost"],
+            scopes: &["tickets:read"],
+            roles: &[],
+            expect: Err(("exceeds_roles", &["tickets:read"])),
+        },
+        M {
+            name: "unknown_carried_role",
+            comment: "A carried role must be defined.",
+            on_behalf_of: &[],
+            scopes: &[],
+            roles: &["ghost"],
+            expect: Err(("invalid_policy", &[])),
+        },
+    ];
+    let policy: Policy = serde_json::from_value(policy_json(DESK)).unwrap();
+    let issuer =
+        Issuer::new(&Keyring::single(root_key(&k1()))).with_policy(SharedPolicy::new(policy));
+    let mut mint_cases = vec![];
+    for m in mints {
+        let mut claims = Claims::new(m.scopes, Expiry::After(Duration::from_secs(HOUR))).unwrap();
+        claims = claims.roles(m.roles.iter().copied()).unwrap();
+        if !m.on_behalf_of.is_empty() {
+            claims = claims.on_behalf_of(m.on_behalf_of.iter().copied()).unwrap();
+        }
+        let result = issuer.mint_at(&claims, UnixTime::from_secs(ISSUED));
+        let expect = match (m.expect, result) {
+            (Ok(()), Ok(_)) => json!({ "ok": true }),
+            (Err((code, beyond)), Err(e)) => {
+                assert_eq!(e.code().as_str(), code, "{}", m.name);
+                if let Error::ExceedsRoles(scopes) = &e {
+                    let got: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+                    assert_eq!(got, beyond, "{}", m.name);
+                    json!({ "error": code, "beyond": beyond })
+                } else {
+                    json!({ "error": code })
+                }
+            }
+            (want, got) => panic!(
+                "{}: wanted {want:?}, got {:?}",
+                m.name,
+                got.map(|_| "a key")
+            ),
+        };
+        mint_cases.push(json!({
+            "name": m.name, "comment": m.comment, "on_behalf_of": m.on_behalf_of,
+            "scopes": m.scopes, "roles": m.roles, "expect": expect,
+        }));
+    }
+    json!({
+        "description": "Policies: validation and resolution, and the ceiling on minting on behalf of roles.",
+        "mint_policy": policy_json(DESK),
+        "cases": policies,
+        "mint_cases": mint_cases,
+    })
 }

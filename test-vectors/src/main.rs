@@ -19,6 +19,7 @@ fn main() {
         ("attenuate.json", cases::attenuations()),
         ("text.json", cases::texts()),
         ("root_keys.json", cases::root_keys()),
+        ("policies.json", cases::policies()),
     ];
     for (name, value) in files {
         let mut text = serde_json::to_string_pretty(&value).expect("vectors serialize");

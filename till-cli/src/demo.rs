@@ -4,14 +4,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use till_core::{
-    Attenuation, Claims, Expiry, Issuer, Keyring, Request, RevocationList, RootKey, Verifier,
+    Attenuation, Claims, Expiry, Issuer, Keyring, Policy, PolicyDefinition, Request,
+    RevocationList, RoleDefinition, RootKey, SharedPolicy, Verifier,
 };
 
 use crate::output::Output;
 use crate::{Failure, Outcome};
 
 pub(crate) fn run(_out: &Output) -> Outcome {
-    println!("Till demo: a scoped key for an agent, narrowed for a sub-agent, then revoked.\n");
+    println!(
+        "Till demo: a scoped key for an agent, narrowed for a sub-agent, revoked; then a role change.\n"
+    );
 
     let keyring = Keyring::single(RootKey::generate()?);
     let revoked = Arc::new(RevocationList::new());
@@ -69,7 +72,45 @@ pub(crate) fn run(_out: &Output) -> Outcome {
     check(&verifier, key.expose_secret(), "repo/acme/api:read")?;
     check(&verifier, sub_key.expose_secret(), "repo/acme/docs:read")?;
 
+    roles(&keyring)?;
+
     println!("\nEvery check above was one in-process verify() call: no network, no database.");
+    Ok(())
+}
+
+/// A key that carries a role loses what the role loses, without being re-issued.
+fn roles(keyring: &Keyring) -> Result<(), Failure> {
+    println!("\n7. Roles: the service's policy lets `support` read and write tickets.");
+    let mut definition = PolicyDefinition::default();
+    let viewer = RoleDefinition {
+        scopes: vec!["tickets:read".into()],
+        includes: vec![],
+    };
+    let support = RoleDefinition {
+        scopes: vec!["tickets:write".into()],
+        includes: vec!["viewer".into()],
+    };
+    definition.roles.insert("viewer".into(), viewer);
+    definition.roles.insert("support".into(), support);
+    let policy = SharedPolicy::new(Policy::new(&definition)?);
+    let verifier = Verifier::builder(keyring).policy(policy.clone()).build()?;
+
+    let claims = Claims::new(Vec::<&str>::new(), Expiry::After(Duration::from_secs(3600)))?
+        .roles(["support"])?
+        .subject("desk-bot");
+    let key = Issuer::new(keyring)
+        .with_policy(policy.clone())
+        .mint(&claims)?;
+    println!("   A key for `desk-bot` carries the role, not a copy of its scopes:");
+    check(&verifier, key.expose_secret(), "tickets:write")?;
+
+    if let Some(support) = definition.roles.get_mut("support") {
+        support.scopes.clear();
+    }
+    policy.replace(Policy::new(&definition)?);
+    println!("   The service takes writing away from `support`; the key is not re-issued:");
+    check(&verifier, key.expose_secret(), "tickets:write")?;
+    check(&verifier, key.expose_secret(), "tickets:read")?;
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use till_core::{
-    Attenuation, Claims, Env, Error, ErrorCode, Expiry, Issuer, KeyId, Keyring, Prefix, Request,
-    RevocationList, RootKey, Verifier,
+    Attenuation, Claims, Env, Error, ErrorCode, Expiry, Issuer, KeyId, Keyring, Policy,
+    PolicyDefinition, Prefix, Request, RevocationList, RootKey, SharedPolicy, Verifier,
 };
 use zeroize::Zeroizing;
 
@@ -57,8 +57,21 @@ enum Command {
         /// The file to read.
         file: Option<PathBuf>,
     },
-    /// Tell Till's story in one run: mint, verify, attenuate, revoke.
+    /// Work with role policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Tell Till's story in one run: mint, verify, attenuate, revoke, change a role.
     Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum PolicyCommand {
+    /// Validate a policy file (TOML, or JSON when it ends in .json) and print each role's
+    /// resolved scopes.
+    Check {
+        /// The policy file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -98,6 +111,13 @@ struct MintArgs {
     /// How many attenuation blocks the key allows (0: none).
     #[arg(long, value_name = "N")]
     max_delegation: Option<u8>,
+    /// Mint on behalf of someone holding ROLE: every scope and role must lie within it.
+    /// Repeat for several. Needs --policy.
+    #[arg(long = "on-behalf-of", value_name = "ROLE", requires = "policy")]
+    on_behalf_of: Vec<String>,
+    /// Check roles against this policy file.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
     #[command(flatten)]
     root: RootKeyArgs,
 }
@@ -127,6 +147,9 @@ struct VerifyArgs {
     /// A key or block id to treat as revoked. Repeat for several.
     #[arg(long = "revoked", value_name = "ID")]
     revoked: Vec<String>,
+    /// Resolve the roles keys carry against this policy file.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
     #[command(flatten)]
     root: RootKeyArgs,
 }
@@ -172,6 +195,7 @@ fn main() -> ExitCode {
         Command::Attenuate(args) => attenuate(&out, args),
         Command::Inspect { key } => inspect(&out, &key),
         Command::Redact { file } => redact(&out, file),
+        Command::Policy(PolicyCommand::Check { file }) => policy_check(&out, &file),
         Command::Demo => demo::run(&out),
     };
     match result {
@@ -211,6 +235,8 @@ impl From<Error> for Failure {
             | ErrorCode::InvalidArgument
             | ErrorCode::InvalidRootKey
             | ErrorCode::DuplicateRootKey
+            | ErrorCode::InvalidPolicy
+            | ErrorCode::ExceedsRoles
             | ErrorCode::Internal => USAGE,
             _ => DENIED,
         };
@@ -262,9 +288,14 @@ fn mint(out: &Output, args: MintArgs) -> Outcome {
     if let Some(n) = args.max_delegation {
         claims = claims.max_delegation(n);
     }
-    let key = Issuer::new(&keyring)
-        .with_prefix(Prefix::new(&args.prefix)?)
-        .mint(&claims)?;
+    if !args.on_behalf_of.is_empty() {
+        claims = claims.on_behalf_of(args.on_behalf_of)?;
+    }
+    let mut issuer = Issuer::new(&keyring).with_prefix(Prefix::new(&args.prefix)?);
+    if let Some(path) = &args.policy {
+        issuer = issuer.with_policy(SharedPolicy::new(load_policy(path)?));
+    }
+    let key = issuer.mint(&claims)?;
     out.api_key(&key);
     Ok(())
 }
@@ -292,6 +323,9 @@ fn verify(out: &Output, args: VerifyArgs) -> Outcome {
         .revocation(Arc::new(revoked));
     if let Some(audience) = &args.audience {
         builder = builder.audience(audience);
+    }
+    if let Some(path) = &args.policy {
+        builder = builder.policy(SharedPolicy::new(load_policy(path)?));
     }
     let grant = builder.build()?.verify(key.as_bytes(), &request)?;
     out.grant(&grant);
@@ -340,6 +374,30 @@ fn redact(out: &Output, file: Option<PathBuf>) -> Outcome {
     };
     out.redacted(&text);
     Ok(())
+}
+
+fn policy_check(out: &Output, path: &std::path::Path) -> Outcome {
+    out.policy(&load_policy(path)?);
+    Ok(())
+}
+
+/// Reads a policy file: JSON when its name ends in `.json`, TOML otherwise.
+fn load_policy(path: &std::path::Path) -> Result<Policy, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let definition: Result<PolicyDefinition, String> =
+        if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        } else {
+            toml::from_str(&text).map_err(|e| e.to_string())
+        };
+    let definition = definition.map_err(|e| Failure {
+        status: USAGE,
+        code: ErrorCode::InvalidPolicy.as_str(),
+        message: format!("{}: {e}", path.display()),
+        missing: vec![],
+    })?;
+    Ok(Policy::new(&definition)?)
 }
 
 /// The key argument, or standard input for `-`. Only surrounding whitespace of standard input

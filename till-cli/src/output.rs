@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use serde_json::json;
-use till_core::{ApiKey, Grant, RootKey, UnixTime, Unverified};
+use till_core::{ApiKey, Grant, Policy, RootKey, UnixTime, Unverified};
 
 use crate::Failure;
 
@@ -120,6 +120,23 @@ impl Output {
                         t
                     )))),
             );
+        }
+    }
+
+    pub(crate) fn policy(&self, policy: &Policy) {
+        let roles = policy.roles();
+        if self.json {
+            let roles: serde_json::Map<String, serde_json::Value> = roles
+                .iter()
+                .map(|(name, scopes)| ((*name).to_owned(), json!(scopes)))
+                .collect();
+            println!("{}", json!({ "valid": true, "roles": roles }));
+            return;
+        }
+        println!("policy is valid: {} roles", roles.len());
+        for (name, scopes) in roles {
+            let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+            println!("  {name:<12} {}", scopes.join(" "));
         }
     }
 

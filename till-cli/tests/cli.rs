@@ -285,3 +285,124 @@ fn demo_tells_the_story() {
     }
     assert!(!demo.stdout.contains("tillroot_"));
 }
+
+#[test]
+fn roles_from_a_policy_file() {
+    let dir = temp_dir("roles");
+    let root = dir.join("root.key");
+    assert_eq!(
+        till(&["init", "--out", root.to_str().unwrap()], None, None).status,
+        0
+    );
+    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/policy.toml");
+
+    let check = till(&["policy", "check", policy, "--json"], None, None);
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    let resolved: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let support = resolved["roles"]["support"].as_array().unwrap();
+    assert!(support.iter().any(|s| s == "tickets:read"), "{support:?}");
+
+    let cycle = dir.join("cycle.toml");
+    std::fs::write(
+        &cycle,
+        "[roles.a]\nincludes = [\"b\"]\n[roles.b]\nincludes = [\"a\"]\n",
+    )
+    .unwrap();
+    let bad = till(&["policy", "check", cycle.to_str().unwrap()], None, None);
+    assert_eq!(bad.status, 2);
+    assert!(
+        bad.stderr.contains("invalid_policy") && bad.stderr.contains("a -> b -> a"),
+        "{}",
+        bad.stderr
+    );
+
+    let mint = till(
+        &["mint", "--role", "support", "--policy", policy],
+        Some(&root),
+        None,
+    );
+    assert_eq!(mint.status, 0, "{}", mint.stderr);
+    let key = mint.stdout.trim().to_owned();
+    let allowed = till(
+        &[
+            "verify",
+            &key,
+            "--scope",
+            "tickets:write",
+            "--policy",
+            policy,
+        ],
+        Some(&root),
+        None,
+    );
+    assert_eq!(allowed.status, 0, "{}", allowed.stderr);
+    let no_policy = till(
+        &["verify", &key, "--scope", "tickets:write"],
+        Some(&root),
+        None,
+    );
+    assert_eq!(no_policy.status, 1, "roles grant nothing without a policy");
+
+    let narrowed = dir.join("narrowed.toml");
+    std::fs::write(
+        &narrowed,
+        std::fs::read_to_string(policy)
+            .unwrap()
+            .replace("\"tickets:write\", ", ""),
+    )
+    .unwrap();
+    let lost = till(
+        &[
+            "verify",
+            &key,
+            "--scope",
+            "tickets:write",
+            "--policy",
+            narrowed.to_str().unwrap(),
+        ],
+        Some(&root),
+        None,
+    );
+    assert_eq!(lost.status, 1);
+    assert!(lost.stderr.contains("insufficient_scope"));
+
+    let beyond = till(
+        &[
+            "mint",
+            "--scope",
+            "refunds:create",
+            "--on-behalf-of",
+            "support",
+            "--policy",
+            policy,
+        ],
+        Some(&root),
+        None,
+    );
+    assert_eq!(beyond.status, 2);
+    assert!(
+        beyond.stderr.contains("exceeds_roles") && beyond.stderr.contains("refunds:create"),
+        "{}",
+        beyond.stderr
+    );
+    let within = till(
+        &[
+            "mint",
+            "--scope",
+            "tickets:read",
+            "--on-behalf-of",
+            "support",
+            "--policy",
+            policy,
+        ],
+        Some(&root),
+        None,
+    );
+    assert_eq!(within.status, 0, "{}", within.stderr);
+    let unknown = till(
+        &["mint", "--role", "ghost", "--policy", policy],
+        Some(&root),
+        None,
+    );
+    assert_eq!(unknown.status, 2);
+}

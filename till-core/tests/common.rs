@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use till_core::{
-    Error, Grant, KeyId, Keyring, Request, RevocationList, RootKey, UnixTime, Verifier,
+    Error, Grant, KeyId, Keyring, Policy, Request, RevocationList, RootKey, SharedPolicy, UnixTime,
+    Verifier,
 };
 
 pub fn load(name: &str) -> Value {
@@ -60,6 +61,10 @@ pub fn verifier(vectors: &Value, case: &Value) -> Verifier {
         .revocation(Arc::new(revoked));
     if let Some(audience) = setup["audience"].as_str() {
         builder = builder.audience(audience);
+    }
+    if !setup["policy"].is_null() {
+        let policy: Policy = serde_json::from_value(setup["policy"].clone()).unwrap();
+        builder = builder.policy(SharedPolicy::new(policy));
     }
     builder.build().unwrap()
 }

@@ -131,3 +131,51 @@ fn root_key_cases() {
         assert_eq!(got, case["expect"], "case {}", case["name"]);
     }
 }
+
+#[test]
+fn policy_cases() {
+    let vectors = load("policies.json");
+    for case in vectors["cases"].as_array().unwrap() {
+        let got = match serde_json::from_value::<till_core::Policy>(case["policy"].clone()) {
+            Ok(policy) => {
+                let roles: serde_json::Map<String, Value> = policy
+                    .roles()
+                    .into_iter()
+                    .map(|(r, s)| {
+                        (
+                            r.to_owned(),
+                            json!(s.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                        )
+                    })
+                    .collect();
+                json!({ "roles": roles })
+            }
+            Err(e) => {
+                assert!(e.to_string().starts_with("invalid policy"), "{e}");
+                json!({ "error": "invalid_policy" })
+            }
+        };
+        assert_eq!(got, case["expect"], "case {}", case["name"]);
+    }
+
+    let policy: till_core::Policy = serde_json::from_value(vectors["mint_policy"].clone()).unwrap();
+    let keyring = till_core::Keyring::single(till_core::RootKey::generate().unwrap());
+    let issuer = till_core::Issuer::new(&keyring).with_policy(till_core::SharedPolicy::new(policy));
+    for case in vectors["mint_cases"].as_array().unwrap() {
+        let expiry = till_core::Expiry::After(std::time::Duration::from_secs(60));
+        let mut claims = till_core::Claims::new(str_list(&case["scopes"]), expiry).unwrap();
+        claims = claims.roles(str_list(&case["roles"])).unwrap();
+        let ceiling = str_list(&case["on_behalf_of"]);
+        if !ceiling.is_empty() {
+            claims = claims.on_behalf_of(ceiling).unwrap();
+        }
+        let got = match issuer.mint(&claims) {
+            Ok(_) => json!({ "ok": true }),
+            Err(till_core::Error::ExceedsRoles(beyond)) => {
+                json!({ "error": "exceeds_roles", "beyond": beyond.iter().map(ToString::to_string).collect::<Vec<_>>() })
+            }
+            Err(e) => json!({ "error": e.code().as_str() }),
+        };
+        assert_eq!(got, case["expect"], "case {}", case["name"]);
+    }
+}
