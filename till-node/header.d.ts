@@ -12,6 +12,8 @@ export declare class TillError extends Error {
   readonly number: number
   /** For `insufficient_scope`: the requested scopes not granted, in request order. */
   readonly missing?: string[]
+  /** For `exceeds_roles`: the scopes minting asked for beyond what the roles allow. */
+  readonly beyond?: string[]
 }
 
 /** A key's text: a string, or its bytes in a `Buffer` or `Uint8Array`. */

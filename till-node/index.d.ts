@@ -12,6 +12,8 @@ export declare class TillError extends Error {
   readonly number: number
   /** For `insufficient_scope`: the requested scopes not granted, in request order. */
   readonly missing?: string[]
+  /** For `exceeds_roles`: the scopes minting asked for beyond what the roles allow. */
+  readonly beyond?: string[]
 }
 
 /** A key's text: a string, or its bytes in a `Buffer` or `Uint8Array`. */
@@ -58,6 +60,23 @@ export declare class Keyring {
   constructor(keys: Array<RootKey>)
   /** The ids of the keys, minting key first. */
   get ids(): Array<string>
+}
+
+/**
+ * A policy that verifiers and issuers share: roles that keys may carry, resolved at every
+ * verify. `replace` changes it for all of them at once, so a permission taken from a role
+ * is gone from every key at the next check.
+ */
+export declare class Policy {
+  /**
+   * A policy of `definition`. Fails with `invalid_policy` on an unknown role, a cycle of
+   * includes, or a name or scope that breaks the grammar.
+   */
+  constructor(definition: PolicyDefinition)
+  /** Puts `definition` in force for every verifier and issuer that holds this policy. */
+  replace(definition: PolicyDefinition): void
+  /** Every role, by name, with the scopes it allows, includes followed. */
+  get roles(): Record<string, Array<string>>
 }
 
 /**
@@ -177,6 +196,11 @@ export declare function inspect(key: KeyText): Unverified
 export interface IssuerOptions {
   /** The application prefix keys start with, `till` by default. */
   prefix?: string
+  /**
+   * The policy that carried roles must exist in, and that bounds minting on behalf of
+   * roles (`onBehalfOf`).
+   */
+  policy?: Policy
 }
 
 /** One attenuation block of a key's delegation chain. */
@@ -194,8 +218,13 @@ export interface Link {
 export interface MintOptions {
   /** The scopes the key grants, such as `"repo/acme/*:read"`. */
   scopes?: Array<string>
-  /** Roles, which a verifier's policy resolves. */
+  /** Roles the key carries, which a verifier's policy resolves. */
   roles?: Array<string>
+  /**
+   * Mints on behalf of someone holding these roles: the issuer's policy must allow every
+   * scope and carried role within them, or minting fails with `exceeds_roles`.
+   */
+  onBehalfOf?: Array<string>
   /** Seconds from now until the key expires. */
   ttl?: number
   /** When the key expires. */
@@ -214,11 +243,25 @@ export interface MintOptions {
   maxDelegation?: number
 }
 
+/** Roles and the scopes each allows, as a policy file states them. */
+export interface PolicyDefinition {
+  /** The roles, by name. */
+  roles?: Record<string, RoleDefinition>
+}
+
 /**
  * Replaces every key in `text` with its redacted form, such as
  * `till_live_[redacted:AbCdEfGhIjKlMnOp]`, which keeps the prefix, environment and key id.
  */
 export declare function redact(text: string): string
+
+/** One role of a policy. */
+export interface RoleDefinition {
+  /** Scopes the role allows. */
+  scopes?: Array<string>
+  /** Roles whose scopes this role also allows. */
+  includes?: Array<string>
+}
 
 /** What to ask of a key: exactly one of `scope`, `allOf` and `anyOf`. */
 export interface ScopeRequest {
@@ -291,6 +334,8 @@ export interface VerifierOptions {
   leeway?: number
   /** The application prefix accepted, `till` by default. */
   prefix?: string
+  /** The policy that resolves the roles keys carry; without one, roles grant nothing. */
+  policy?: Policy
   /**
    * Called, once the key is proven genuine, with the key id and each attenuation block id;
    * returning `true` refuses the key as `revoked`. Runs synchronously; if it throws, the

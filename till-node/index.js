@@ -8,12 +8,15 @@ const binding = require('./binding.js')
 
 /** A refusal from Till: `code` and `number` are the codes shared by every Till binding. */
 class TillError extends Error {
-  constructor(message, code, number, missing) {
+  constructor(message, code, number, missing, beyond) {
     super(message)
     this.code = code
     this.number = number
     if (missing != null) {
       this.missing = missing
+    }
+    if (beyond != null) {
+      this.beyond = beyond
     }
   }
 }
@@ -45,6 +48,7 @@ module.exports = {
   ApiKey: binding.ApiKey,
   Issuer: binding.Issuer,
   Keyring: binding.Keyring,
+  Policy: binding.Policy,
   RootKey: binding.RootKey,
   TillError,
   Verifier: binding.Verifier,

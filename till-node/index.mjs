@@ -6,6 +6,7 @@ export const {
   ApiKey,
   Issuer,
   Keyring,
+  Policy,
   RootKey,
   TillError,
   Verifier,

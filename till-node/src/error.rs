@@ -2,6 +2,8 @@
 
 use napi::{Env, Status};
 
+use till_core::Scope;
+
 use crate::registry;
 
 /// Why a binding call failed.
@@ -45,12 +47,21 @@ fn throw(env: &Env, failure: Failure) -> napi::Error {
 
 fn throw_till_error(env: &Env, error: &till_core::Error) -> napi::Result<()> {
     let code = error.code();
-    let missing = error.missing_scopes().map(|missing| {
-        missing
-            .iter()
-            .map(|scope| scope.as_str().to_owned())
-            .collect()
-    });
-    let args = (error.to_string(), code.as_str(), code.number(), missing);
+    let missing = error.missing_scopes().map(|missing| names(missing.iter()));
+    let beyond = match error {
+        till_core::Error::ExceedsRoles(scopes) => Some(names(scopes.iter())),
+        _ => None,
+    };
+    let args = (
+        error.to_string(),
+        code.as_str(),
+        code.number(),
+        missing,
+        beyond,
+    );
     registry::throw_till_error(env, args.into())
+}
+
+fn names<'a>(scopes: impl Iterator<Item = &'a Scope>) -> Vec<String> {
+    scopes.map(|scope| scope.as_str().to_owned()).collect()
 }

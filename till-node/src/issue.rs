@@ -9,6 +9,7 @@ use till_core::{Claims, Env as KeyEnv, Expiry, Prefix};
 use crate::convert;
 use crate::error::{Failure, catch};
 use crate::keys::Keyring;
+use crate::policy::Policy;
 
 /// A minted or attenuated API key: a secret. `toString`, `JSON.stringify` and `util.inspect`
 /// show only its prefix, environment and id; `exposeSecret()` gives the text to hand over.
@@ -53,11 +54,15 @@ impl ApiKey {
 }
 
 /// Options of an `Issuer`.
-#[derive(Debug)]
+#[allow(missing_debug_implementations, reason = "holds JavaScript values")]
 #[napi(object, object_to_js = false)]
-pub struct IssuerOptions {
+pub struct IssuerOptions<'a> {
     /// The application prefix keys start with, `till` by default.
     pub prefix: Option<String>,
+    /// The policy that carried roles must exist in, and that bounds minting on behalf of
+    /// roles (`onBehalfOf`).
+    #[napi(ts_type = "Policy")]
+    pub policy: Option<Unknown<'a>>,
 }
 
 /// What a key grants, to whom, and until when. Give exactly one of `ttl`, `expiresAt` and
@@ -67,8 +72,11 @@ pub struct IssuerOptions {
 pub struct MintOptions<'a> {
     /// The scopes the key grants, such as `"repo/acme/*:read"`.
     pub scopes: Option<Vec<String>>,
-    /// Roles, which a verifier's policy resolves.
+    /// Roles the key carries, which a verifier's policy resolves.
     pub roles: Option<Vec<String>>,
+    /// Mints on behalf of someone holding these roles: the issuer's policy must allow every
+    /// scope and carried role within them, or minting fails with `exceeds_roles`.
+    pub on_behalf_of: Option<Vec<String>>,
     /// Seconds from now until the key expires.
     pub ttl: Option<f64>,
     /// When the key expires.
@@ -109,8 +117,15 @@ impl Issuer {
             let options = options.map(|o| convert::value::<IssuerOptions>(o, OPTIONS));
             let options = options.transpose()?;
             let mut issuer = till_core::Issuer::new(&keyring.inner);
-            if let Some(prefix) = options.and_then(|options| options.prefix) {
+            let Some(options) = options else {
+                return Ok(Self { inner: issuer });
+            };
+            if let Some(prefix) = options.prefix {
                 issuer = issuer.with_prefix(Prefix::new(&prefix)?);
+            }
+            if let Some(policy) = options.policy {
+                let policy = convert::instance::<Policy>(policy, POLICY)?;
+                issuer = issuer.with_policy(policy.inner.clone());
             }
             Ok(Self { inner: issuer })
         })
@@ -150,6 +165,9 @@ impl MintOptions<'_> {
         if let Some(roles) = self.roles {
             claims = claims.roles(roles)?;
         }
+        if let Some(roles) = self.on_behalf_of {
+            claims = claims.on_behalf_of(roles)?;
+        }
         if let Some(subject) = self.subject {
             claims = claims.subject(subject);
         }
@@ -172,5 +190,6 @@ impl MintOptions<'_> {
 pub(crate) const TTL: &str = "ttl is a whole number of seconds";
 pub(crate) const MAX_DELEGATION: &str = "maxDelegation is a whole number from 0 to 255";
 const OPTIONS: &str = "the options of an Issuer are an IssuerOptions object";
+const POLICY: &str = "policy is a Policy object";
 const CLAIMS: &str = "what to mint is a MintOptions object";
 const ONE_EXPIRY: &str = "give exactly one of ttl, expiresAt and neverExpires: true";

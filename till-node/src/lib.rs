@@ -14,6 +14,7 @@ pub mod error;
 pub mod issue;
 pub mod key;
 pub mod keys;
+pub mod policy;
 pub mod registry;
 pub mod tools;
 pub mod verify;

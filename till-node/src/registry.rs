@@ -11,8 +11,15 @@ use napi_derive::napi;
 use crate::convert::Date;
 use crate::verify::{Grant, Link};
 
-/// The arguments of the `TillError` constructor: message, code, number, missing scopes.
-pub(crate) type ErrorArgs = FnArgs<(String, &'static str, u32, Option<Vec<String>>)>;
+/// The arguments of the `TillError` constructor: message, code, number, the scopes missing
+/// (`insufficient_scope`) and the scopes beyond the roles (`exceeds_roles`).
+pub(crate) type ErrorArgs = FnArgs<(
+    String,
+    &'static str,
+    u32,
+    Option<Vec<String>>,
+    Option<Vec<String>>,
+)>;
 
 /// The fields of a [`Grant`], in the order they are declared.
 type GrantArgs = FnArgs<(

@@ -11,6 +11,7 @@ use crate::convert::{self, Date};
 use crate::error::{Failure, catch};
 use crate::key;
 use crate::keys::Keyring;
+use crate::policy::Policy;
 use crate::registry;
 
 /// Options of a `Verifier`.
@@ -25,6 +26,9 @@ pub struct VerifierOptions<'a> {
     pub leeway: Option<f64>,
     /// The application prefix accepted, `till` by default.
     pub prefix: Option<String>,
+    /// The policy that resolves the roles keys carry; without one, roles grant nothing.
+    #[napi(ts_type = "Policy")]
+    pub policy: Option<Unknown<'a>>,
     /// Called, once the key is proven genuine, with the key id and each attenuation block id;
     /// returning `true` refuses the key as `revoked`. Runs synchronously; if it throws, the
     /// key is refused and the exception passes to the caller of `verify`.
@@ -206,6 +210,10 @@ impl VerifierOptions<'_> {
         if let Some(prefix) = &self.prefix {
             builder = builder.prefix(prefix);
         }
+        if let Some(policy) = self.policy {
+            let policy = convert::instance::<Policy>(policy, POLICY)?;
+            builder = builder.policy(policy.inner.clone());
+        }
         let is_revoked = match self.is_revoked {
             Some(f) if f.to_unknown().get_type()? == ValueType::Function => Some(f.create_ref()?),
             Some(_) => return Err(Failure::Type("isRevoked is a function")),
@@ -267,5 +275,6 @@ impl std::fmt::Debug for Verifier {
 
 const OPTIONS: &str = "the options of a Verifier are a VerifierOptions object";
 const REQUEST: &str = "a request is { scope }, { allOf } or { anyOf }";
+const POLICY: &str = "policy is a Policy object";
 const LEEWAY: &str = "leeway is a whole number of seconds";
 const ONE_REQUEST: &str = "a request names exactly one of scope, allOf and anyOf";

@@ -29,6 +29,8 @@ const CODES = {
   invalid_root_key: 17,
   duplicate_root_key: 18,
   internal: 19,
+  invalid_policy: 20,
+  exceeds_roles: 21,
 }
 
 const file = vectors('keys')
@@ -105,6 +107,7 @@ test('configuration mistakes are TillErrors too', () => {
   assertRefused(() => verifier.verify(reference.key, { scope: 'users:read' }, new Date('x')),
     'invalid_argument')
   assertRefused(() => attenuate(reference.key, { scopes: ['admin:all'] }, now), 'scope_not_held')
+  assertRefused(() => new till.Policy({ roles: { a: { includes: ['ghost'] } } }), 'invalid_policy')
 })
 
 test('minting needs exactly one expiry, and sane numbers', () => {
@@ -143,6 +146,11 @@ test('arguments of the wrong type are TypeErrors with Node\'s code', () => {
     () => new Keyring(root),
     () => new Keyring([keyring]),
     () => new Keyring([{}]),
+    () => new Verifier(keyring, { policy: { roles: {} } }),
+    () => new Issuer(keyring, { policy: keyring }),
+    () => new till.Policy('roles'),
+    () => new till.Policy({ roles: { a: { scopes: 'a:read' } } }),
+    () => new Issuer(keyring).mint({ scopes: ['a:read'], ttl: 60, onBehalfOf: 'support' }),
     () => RootKey.fromText(5),
     () => RootKey.fromEnv(5),
     () => attenuate(reference.key, null),
@@ -185,7 +193,8 @@ test('the loader keeps its internals to itself', () => {
   assert.equal('register' in till, false)
   assert.equal('emptyCall' in till, false)
   assert.deepEqual(Object.keys(till).sort(), [
-    'ApiKey', 'Issuer', 'Keyring', 'RootKey', 'TillError', 'Verifier', '__napiBindingTarget',
+    'ApiKey', 'Issuer', 'Keyring', 'Policy', 'RootKey', 'TillError', 'Verifier',
+    '__napiBindingTarget',
     'attenuate', 'default', 'findKeys', 'inspect', 'redact',
   ])
 })

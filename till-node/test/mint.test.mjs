@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
 import {
-  ApiKey, Issuer, Keyring, RootKey, Verifier, attenuate, inspect,
+  ApiKey, Issuer, Keyring, Policy, RootKey, Verifier, attenuate, inspect,
 } from '../index.mjs'
 import { assertRefused, assertTwinsRefused, twin } from './support.mjs'
 
@@ -156,6 +156,50 @@ test('environments, prefixes and root key rotation', () => {
   assert.equal(impostor.id, root.id)
   assertRefused(() => new Verifier(new Keyring([impostor])).authenticate(old, NOW),
     'invalid_signature')
+})
+
+test('roles resolve through the policy in force at each verify', () => {
+  const desk = {
+    roles: {
+      viewer: { scopes: ['tickets:read'] },
+      support: { scopes: ['tickets:write'], includes: ['viewer'] },
+    },
+  }
+  const policy = new Policy(desk)
+  assert.deepEqual(policy.roles,
+    { support: ['tickets:read', 'tickets:write'], viewer: ['tickets:read'] })
+  const withPolicy = new Verifier(keyring, { policy })
+  const key = new Issuer(keyring, { policy })
+    .mint({ roles: ['support'], scopes: ['kb:read'], ttl: 600 }, NOW).exposeSecret()
+
+  const grant = withPolicy.verify(key, { scope: 'tickets:write' }, NOW)
+  assert.deepEqual(grant.roles, ['support'])
+  assert.deepEqual(grant.scopes, ['kb:read', 'tickets:read', 'tickets:write'])
+  assertTwinsRefused(key, (twin) => withPolicy.verify(twin, { scope: 'tickets:write' }, NOW))
+  assertRefused(() => verifier.verify(key, { scope: 'tickets:write' }, NOW),
+    'insufficient_scope', ['tickets:write'])
+
+  // Taking a permission from the role takes it from every key at the next check.
+  policy.replace({ roles: { viewer: { scopes: ['tickets:read'] }, support: {} } })
+  assertRefused(() => withPolicy.verify(key, { scope: 'tickets:write' }, NOW),
+    'insufficient_scope', ['tickets:write'])
+  assert.deepEqual(withPolicy.authenticate(key, NOW).scopes, ['kb:read'])
+  assertRefused(() => policy.replace({ roles: { a: { includes: ['a'] } } }), 'invalid_policy')
+  assert.deepEqual(policy.roles, { support: [], viewer: ['tickets:read'] })
+})
+
+test('minting on behalf of roles stays within them', () => {
+  const policy = new Policy({ roles: { support: { scopes: ['tickets:*'] } } })
+  const bounded = new Issuer(keyring, { policy })
+  const within = bounded.mint({ scopes: ['tickets:read'], onBehalfOf: ['support'], ttl: 60 }, NOW)
+  assert.deepEqual(verifier.authenticate(within.exposeSecret(), NOW).scopes, ['tickets:read'])
+  assertTwinsRefused(within.exposeSecret(), (twin) => verifier.authenticate(twin, NOW))
+  assertRefused(() => bounded.mint({ scopes: ['tickets:read', 'admin:all', 'billing:read'],
+    onBehalfOf: ['support'], ttl: 60 }, NOW), 'exceeds_roles', undefined,
+  ['admin:all', 'billing:read'])
+  assertRefused(() => bounded.mint({ roles: ['ghost'], ttl: 60 }, NOW), 'invalid_policy')
+  assertRefused(() => issuer.mint({ scopes: ['a:read'], onBehalfOf: ['support'], ttl: 60 }, NOW),
+    'invalid_argument')
 })
 
 test('a root key read from the environment is the same key', () => {

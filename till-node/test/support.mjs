@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 
-import { Keyring, RootKey, TillError, Verifier } from '../index.mjs'
+import { Keyring, Policy, RootKey, TillError, Verifier } from '../index.mjs'
 
 /** Reads `test-vectors/<name>.json`. */
 export function vectors(name) {
@@ -27,6 +27,7 @@ export function verifierFor(file, vector) {
     prefix: setup.prefix,
     leeway: setup.leeway,
     audience: setup.audience ?? undefined,
+    policy: setup.policy ? new Policy(setup.policy) : undefined,
     isRevoked: (id) => setup.revoked.includes(id),
   })
 }
@@ -75,12 +76,16 @@ const GRANT_FIELDS = [
   'rootKeyId', 'roles', 'scopes', 'subject',
 ].sort()
 
-/** Asserts that `call` throws a `TillError` with `code` (and `missing`, when given). */
-export function assertRefused(call, code, missing) {
+/**
+ * Asserts that `call` throws a `TillError` with `code`, and with the `missing` and `beyond`
+ * scopes given (none when not given).
+ */
+export function assertRefused(call, code, missing, beyond) {
   assert.throws(call, (error) => {
     assert.ok(error instanceof TillError, `${error} is a TillError`)
     assert.equal(error.code, code)
     assert.deepEqual(error.missing, missing)
+    assert.deepEqual(error.beyond, beyond)
     return true
   })
 }

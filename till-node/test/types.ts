@@ -2,8 +2,8 @@
 // Each `@ts-expect-error` line is a misuse the types must refuse.
 
 import {
-  ApiKey, Grant, Issuer, Keyring, RootKey, TillError, Unverified, Verifier, attenuate,
-  findKeys, inspect, redact,
+  ApiKey, Grant, Issuer, Keyring, Policy, PolicyDefinition, RootKey, TillError, Unverified,
+  Verifier, attenuate, findKeys, inspect, redact,
 } from '@till/node'
 
 const root: RootKey = RootKey.fromEnv()
@@ -13,10 +13,18 @@ const keyring = new Keyring([root, other, spare])
 const ids: string[] = keyring.ids
 const rootId: string = root.id
 
-const issuer = new Issuer(keyring, { prefix: 'acme' })
+const desk: PolicyDefinition = {
+  roles: { viewer: { scopes: ['tickets:read'] }, support: { includes: ['viewer'] } },
+}
+const policy = new Policy(desk)
+policy.replace({ roles: {} })
+const resolved: Record<string, string[]> = policy.roles
+
+const issuer = new Issuer(keyring, { prefix: 'acme', policy })
 const key: ApiKey = issuer.mint({
   scopes: ['repo/acme/*:read'],
   roles: ['support'],
+  onBehalfOf: ['support'],
   ttl: 3600,
   subject: 'agent-7',
   audience: 'search-api',
@@ -34,6 +42,7 @@ const verifier = new Verifier(keyring, {
   audience: 'search-api',
   leeway: 30,
   prefix: 'acme',
+  policy,
   isRevoked: (id: string) => id === 'AAAAAAAAAAAAAAAA',
 })
 const grant: Grant = verifier.verify(secret, { scope: 'repo/acme/api:read' })
@@ -71,8 +80,9 @@ try {
     const code: string = error.code
     const number: number = error.number
     const missing: string[] | undefined = error.missing
+    const beyond: string[] | undefined = error.beyond
     const name: 'TillError' = error.name
-    console.log(code, number, missing, name)
+    console.log(code, number, missing, beyond, name)
   }
 }
 
@@ -88,8 +98,10 @@ new Issuer(root)
 new Verifier(keyring, { isRevoked: (id: string) => id })
 // @ts-expect-error: the delegate is named by `to`
 attenuate(secret, { label: 'agent:x' })
+// @ts-expect-error: a policy is a Policy object
+new Verifier(keyring, { policy: desk })
 // @ts-expect-error: a grant's expiry may be null
 const sure: Date = grant.expiresAt
 
-console.log(ids, rootId, shown, expiry, issued, subject, labels, summary, notChecked,
+console.log(ids, rootId, resolved, shown, expiry, issued, subject, labels, summary, notChecked,
   blockScopes, kinds, masked, sure)

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 
-import { Keyring, RootKey, Verifier, attenuate, findKeys, inspect, redact } from '../index.mjs'
+import {
+  Issuer, Keyring, Policy, RootKey, Verifier, attenuate, findKeys, inspect, redact,
+} from '../index.mjs'
 import {
   asVector, assertRefused, assertTwinsRefused, check, keyOf, vectors, verifierFor,
 } from './support.mjs'
@@ -103,6 +105,40 @@ describe('root_keys.json', () => {
         }
       } else {
         assertRefused(() => RootKey.fromText(vector.text), vector.expect.error)
+      }
+    })
+  }
+})
+
+describe('policies.json', () => {
+  const file = vectors('policies')
+  const roots = vectors('keys').root_keys
+  const keyring = new Keyring([RootKey.fromText(roots[0].text)])
+
+  for (const vector of file.cases) {
+    test(vector.name, () => {
+      if ('roles' in vector.expect) {
+        assert.deepEqual(new Policy(vector.policy).roles, vector.expect.roles)
+      } else {
+        assertRefused(() => new Policy(vector.policy), vector.expect.error)
+      }
+    })
+  }
+
+  const policy = new Policy(file.mint_policy)
+  const issuer = new Issuer(keyring, { policy })
+  const verifier = new Verifier(keyring, { policy })
+  for (const vector of file.mint_cases) {
+    test(`mint: ${vector.name}`, () => {
+      const mint = () => issuer.mint({
+        scopes: vector.scopes, roles: vector.roles, onBehalfOf: vector.on_behalf_of, ttl: 3600,
+      })
+      if (vector.expect.ok) {
+        const key = mint().exposeSecret()
+        assert.deepEqual(verifier.authenticate(key).roles, vector.roles)
+        assertTwinsRefused(key, (twin) => verifier.authenticate(twin))
+      } else {
+        assertRefused(mint, vector.expect.error, undefined, vector.expect.beyond)
       }
     })
   }
