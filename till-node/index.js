@@ -1,6 +1,7 @@
 'use strict'
 
-// The package's entry point: the native binding, and the error class it throws.
+// The package's entry point: the native binding, with the error class it throws and the
+// function that builds the grants it returns.
 
 const { inspect } = require('node:util')
 
