@@ -44,7 +44,7 @@ pub fn attenuate(
         let key = key::read(key, &mut room)?;
         let restrictions = convert::value::<AttenuateOptions<'_>>(options, OPTIONS)?.into_core()?;
         let now = convert::time_or(now, UnixTime::now())?;
-        Ok(till_core::attenuate_at(&key.to_text(), &restrictions, now)?.into())
+        Ok(till_core::attenuate_at(&*key.to_text(), &restrictions, now)?.into())
     })
 }
 
