@@ -76,7 +76,7 @@ impl Attenuation {
 }
 
 /// Adds one attenuation block to `key`, reading the system clock for a TTL.
-pub fn attenuate(key: &str, restrictions: &Attenuation) -> Result<ApiKey, Error> {
+pub fn attenuate(key: impl AsRef<[u8]>, restrictions: &Attenuation) -> Result<ApiKey, Error> {
     attenuate_at(key, restrictions, UnixTime::now())
 }
 
@@ -85,9 +85,13 @@ pub fn attenuate(key: &str, restrictions: &Attenuation) -> Result<ApiKey, Error>
 /// Needs no secret and does not verify the key (a forged key stays forged). Refuses what can
 /// be known to widen or break the key offline: a scope outside those the key grants, a second
 /// audience, a block past a delegation limit or past [`MAX_BLOCKS`].
-pub fn attenuate_at(key: &str, restrictions: &Attenuation, now: UnixTime) -> Result<ApiKey, Error> {
+pub fn attenuate_at(
+    key: impl AsRef<[u8]>,
+    restrictions: &Attenuation,
+    now: UnixTime,
+) -> Result<ApiKey, Error> {
     let mut buf = zeroize::Zeroizing::new([0u8; MAX_PAYLOAD_LEN]);
-    let (parts, len) = key::decode(key.as_bytes(), &mut *buf)?;
+    let (parts, len) = key::decode(key.as_ref(), &mut *buf)?;
     let data = &buf[..len];
     let payload = wire::read(data)?;
     if payload.block_count == MAX_BLOCKS {

@@ -22,6 +22,16 @@ pub enum FoundKind {
     RootKey,
 }
 
+impl FoundKind {
+    /// `"api_key"` or `"root_key"`, as the vectors and every binding name them.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::RootKey => "root_key",
+        }
+    }
+}
+
 /// A key found in a text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Found {
