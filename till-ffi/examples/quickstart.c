@@ -46,7 +46,7 @@ int main(void) {
   const till_str scopes[] = {TILL_STR("repo/acme/*:read")};
   TRY(till_claims_new(scopes, 1, TILL_EXPIRY_AFTER, 3600, &claims));
   TRY(till_claims_set_subject(claims, "triage-bot", strlen("triage-bot")));
-  TRY(till_issuer_mint(issuer, claims, &key));
+  TRY(till_issuer_mint(issuer, claims, &key, NULL));
   TRY(till_api_key_redacted(key, text, sizeof text, &text_len));
   printf("minted %s\n", text);
 

@@ -94,6 +94,13 @@ typedef struct till_issuer till_issuer;
 typedef struct till_keyring till_keyring;
 
 /**
+ * A policy that verifiers and issuers share. `till_policy_replace_json` changes it for all
+ * of them at once, so a permission taken from a role is gone from every key at the next
+ * check. Safe to use from several threads at once, replacements included.
+ */
+typedef struct till_policy till_policy;
+
+/**
  * What a caller asks a key to grant: one scope, all of several, or any of several. Parsed
  * once, reusable for any number of checks. Immutable: safe to share between threads.
  */
@@ -283,6 +290,16 @@ typedef bool (*till_revocation_callback)(void *user_data,
  * The system failed in a way the caller cannot fix (no randomness, for instance).
  */
 #define TILL_INTERNAL 19
+
+/**
+ * A policy names an unknown role, includes roles in a cycle, or breaks the grammar.
+ */
+#define TILL_INVALID_POLICY 20
+
+/**
+ * Minting on behalf of roles asked for more than those roles allow.
+ */
+#define TILL_EXCEEDS_ROLES 21
 
 /**
  * A pointer argument was NULL where a value is required, or NULL with a non-zero length.
@@ -729,6 +746,31 @@ till_status till_error_missing_scope(const till_error *error,
                                      size_t *out_len);
 
 /**
+ * Writes how many scopes went beyond the roles a key was minted on behalf of: at least 1
+ * for `TILL_EXCEEDS_ROLES`, 0 for any other error.
+ *
+ * # Safety
+ *
+ * `error` must be a live error; `out_count` must be valid for writing a `size_t`.
+ */
+till_status till_error_beyond_scopes_len(const till_error *error,
+                                         size_t *out_count);
+
+/**
+ * Writes the scope at `index` of those beyond the roles, sorted. Fails with
+ * `TILL_INVALID_ARGUMENT` past the end.
+ *
+ * # Safety
+ *
+ * As for `till_error_message`.
+ */
+till_status till_error_beyond_scope(const till_error *error,
+                                    size_t index,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len);
+
+/**
  * Releases an error. NULL is ignored.
  *
  * # Safety
@@ -826,6 +868,21 @@ till_status till_claims_add_roles(till_claims *claims,
                                   size_t roles_len);
 
 /**
+ * Mints on behalf of someone holding `roles`: the issuer's policy must allow every scope
+ * and every carried role within those roles, or minting fails with `TILL_EXCEEDS_ROLES`
+ * and names what exceeds them. The roles are not written into the key (that is
+ * `till_claims_add_roles`). Fails with `TILL_INVALID_SCOPE` for a name that breaks the role
+ * grammar.
+ *
+ * # Safety
+ *
+ * As for `till_claims_add_roles`.
+ */
+till_status till_claims_add_on_behalf_of(till_claims *claims,
+                                         const till_str *roles,
+                                         size_t roles_len);
+
+/**
  * Releases claims. NULL is ignored.
  *
  * # Safety
@@ -860,16 +917,37 @@ till_status till_issuer_new_with_prefix(const till_keyring *keyring,
                                         till_issuer **out_issuer);
 
 /**
- * Mints a key from `claims`, at the system clock's time.
+ * An issuer like `issuer` that checks carried roles and claims made on behalf of roles
+ * against `policy`, as it stands at each mint. `issuer` is unchanged.
  *
  * # Safety
  *
- * `issuer` and `claims` must be live; `out_key` must be valid for writing a pointer. On
- * success it receives a key, to be released with `till_api_key_free`.
+ * `issuer` and `policy` must be live; `out_issuer` must be valid for writing a pointer. On
+ * success it receives an issuer, to be released with `till_issuer_free`.
+ */
+till_status till_issuer_with_policy(const till_issuer *issuer,
+                                    const till_policy *policy,
+                                    till_issuer **out_issuer);
+
+/**
+ * Mints a key from `claims`, at the system clock's time.
+ *
+ * Fails with `TILL_INVALID_ARGUMENT` for claims that grant nothing or expire past
+ * 9999-12-31, `TILL_INVALID_POLICY` for a carried role the issuer's policy lacks, and
+ * `TILL_EXCEEDS_ROLES` for claims beyond the roles they are made on behalf of. On a failure
+ * from the core, `*out_error`, unless `out_error` is NULL, receives the details (such as
+ * the scopes beyond the roles), to be released with `till_error_free`.
+ *
+ * # Safety
+ *
+ * `issuer` and `claims` must be live; `out_key` must be valid for writing a pointer, and
+ * `out_error` NULL or valid for writing a pointer. On success `*out_key` receives a key, to
+ * be released with `till_api_key_free`.
  */
 till_status till_issuer_mint(const till_issuer *issuer,
                              const till_claims *claims,
-                             till_api_key **out_key);
+                             till_api_key **out_key,
+                             till_error **out_error);
 
 /**
  * Mints a key from `claims` as if the time were `now`, in seconds since the Unix epoch.
@@ -881,7 +959,8 @@ till_status till_issuer_mint(const till_issuer *issuer,
 till_status till_issuer_mint_at(const till_issuer *issuer,
                                 const till_claims *claims,
                                 int64_t now,
-                                till_api_key **out_key);
+                                till_api_key **out_key,
+                                till_error **out_error);
 
 /**
  * Releases an issuer. NULL is ignored.
@@ -940,6 +1019,65 @@ till_status till_api_key_redacted(const till_api_key *key,
  * `key` must be NULL or a key not yet freed; it must not be used afterwards.
  */
 void till_api_key_free(till_api_key *key);
+
+/**
+ * Builds a policy from JSON text such as
+ * `{"roles": {"support": {"scopes": ["tickets:write"], "includes": ["viewer"]}}}`.
+ *
+ * Fails with `TILL_INVALID_POLICY` for text that is not such JSON, an include of an unknown
+ * role, includes in a cycle, or a role name or scope that breaks the grammar. On that
+ * failure `*out_error`, unless `out_error` is NULL, receives the details, whose message
+ * names the roles or scopes at fault; release it with `till_error_free`.
+ *
+ * # Safety
+ *
+ * `json` must point to `json_len` readable bytes (or be NULL when `json_len` is 0);
+ * `out_policy` must be valid for writing a pointer, and `out_error` NULL or valid for
+ * writing a pointer. On success `*out_policy` receives a policy, to be released with
+ * `till_policy_free`.
+ */
+till_status till_policy_from_json(const char *json,
+                                  size_t json_len,
+                                  till_policy **out_policy,
+                                  till_error **out_error);
+
+/**
+ * Puts a new policy, in the same JSON form, in force for every verifier and issuer that
+ * holds this one; their next check uses it. On failure the policy in force is unchanged.
+ *
+ * # Safety
+ *
+ * `policy` must be a live policy; otherwise as for `till_policy_from_json`.
+ */
+till_status till_policy_replace_json(const till_policy *policy,
+                                     const char *json,
+                                     size_t json_len,
+                                     till_error **out_error);
+
+/**
+ * Writes the policy in force as JSON that maps each role, by name, to the scopes it allows
+ * with includes followed, such as `{"support":["tickets:read","tickets:write"]}`, into a
+ * string Till allocates. `*out_json` receives it, NUL-terminated, and `*out_len` its length;
+ * release it with `till_string_free`.
+ *
+ * # Safety
+ *
+ * `policy` must be a live policy; `out_json` must be valid for writing a pointer and
+ * `out_len` for writing a `size_t`.
+ */
+till_status till_policy_roles_json(const till_policy *policy,
+                                   char **out_json,
+                                   size_t *out_len);
+
+/**
+ * Releases the caller's hold on a policy; verifiers and issuers that use it keep it. NULL
+ * is ignored.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a policy not yet freed; it must not be used afterwards.
+ */
+void till_policy_free(till_policy *policy);
 
 /**
  * Generates a root key from the system's random source.
@@ -1347,6 +1485,19 @@ till_status till_verifier_builder_set_revocation_callback(till_verifier_builder 
  */
 till_status till_verifier_builder_set_revocation_list(till_verifier_builder *builder,
                                                       const till_revocation_list *list);
+
+/**
+ * Resolves the roles keys carry against `policy`, as it stands at each check; without a
+ * policy, roles grant nothing. The verifier shares the policy: a replacement takes effect
+ * at once.
+ *
+ * # Safety
+ *
+ * `builder` must be a live builder that no other thread uses during the call; `policy` must
+ * be a live policy.
+ */
+till_status till_verifier_builder_set_policy(till_verifier_builder *builder,
+                                             const till_policy *policy);
 
 /**
  * Builds a verifier from the settings so far; the builder stays usable. Fails with the

@@ -4,6 +4,7 @@
 //! verifiers, revocation lists); records carry plain values. No record holds a secret, since
 //! the generated code prints records field by field.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +20,7 @@ use crate::root::copy_root_key;
 #[derive(Debug, uniffi::Error)]
 pub enum TillError {
     /// The only variant: callers branch on `code`.
-    Error {
+    Failed {
         /// The stable code, shared by every Till interface.
         code: String,
         /// The code's number.
@@ -28,12 +29,14 @@ pub enum TillError {
         detail: String,
         /// For `insufficient_scope`, the scopes not granted; otherwise empty.
         missing_scopes: Vec<String>,
+        /// For `exceeds_roles`, the scopes beyond the roles, sorted; otherwise empty.
+        beyond_scopes: Vec<String>,
     },
 }
 
 impl From<core::Error> for TillError {
     fn from(error: core::Error) -> Self {
-        Self::Error {
+        Self::Failed {
             code: error.code().as_str().to_owned(),
             number: error.code().number(),
             detail: error.to_string(),
@@ -41,13 +44,19 @@ impl From<core::Error> for TillError {
                 .missing_scopes()
                 .map(|missing| missing.iter().map(|s| s.as_str().to_owned()).collect())
                 .unwrap_or_default(),
+            beyond_scopes: match &error {
+                core::Error::ExceedsRoles(scopes) => {
+                    scopes.iter().map(|s| s.as_str().to_owned()).collect()
+                }
+                _ => Vec::new(),
+            },
         }
     }
 }
 
 impl fmt::Display for TillError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self::Error { code, detail, .. } = self;
+        let Self::Failed { code, detail, .. } = self;
         write!(f, "{code}: {detail}")
     }
 }
@@ -150,6 +159,10 @@ pub struct Claims {
     /// Roles, resolved by a verifier's policy.
     #[uniffi(default = [])]
     pub roles: Vec<String>,
+    /// Roles the key is minted on behalf of: the issuer's policy must allow every scope and
+    /// carried role within them.
+    #[uniffi(default = [])]
+    pub on_behalf_of: Vec<String>,
 }
 
 impl Claims {
@@ -159,7 +172,9 @@ impl Claims {
             Expiry::At { unix_time } => core::Expiry::At(UnixTime::from_secs(unix_time)),
             Expiry::Never => core::Expiry::Never,
         };
-        let mut claims = core::Claims::new(&self.scopes, expiry)?.roles(self.roles.clone())?;
+        let mut claims = core::Claims::new(&self.scopes, expiry)?
+            .roles(self.roles.clone())?
+            .on_behalf_of(self.on_behalf_of.clone())?;
         if let Some(subject) = &self.subject {
             claims = claims.subject(subject);
         }
@@ -215,12 +230,20 @@ pub struct Issuer(core::Issuer);
 
 #[uniffi::export]
 impl Issuer {
-    /// An issuer for `keyring`, minting keys with `prefix` (`till` if absent).
-    #[uniffi::constructor(default(prefix = None))]
-    pub fn new(keyring: Arc<Keyring>, prefix: Option<String>) -> Result<Arc<Self>> {
+    /// An issuer for `keyring`, minting keys with `prefix` (`till` if absent) and checking
+    /// roles against `policy`, if given.
+    #[uniffi::constructor(default(prefix = None, policy = None))]
+    pub fn new(
+        keyring: Arc<Keyring>,
+        prefix: Option<String>,
+        policy: Option<Arc<Policy>>,
+    ) -> Result<Arc<Self>> {
         let mut issuer = core::Issuer::new(&keyring.0);
         if let Some(prefix) = prefix {
             issuer = issuer.with_prefix(Prefix::new(&prefix)?);
+        }
+        if let Some(policy) = policy {
+            issuer = issuer.with_policy(policy.0.clone());
         }
         Ok(Arc::new(Self(issuer)))
     }
@@ -230,6 +253,63 @@ impl Issuer {
     pub fn mint(&self, claims: Claims, now: Option<i64>) -> Result<Arc<ApiKey>> {
         let key = self.0.mint_at(&claims.to_core()?, time_or_now(now))?;
         Ok(Arc::new(ApiKey(key)))
+    }
+}
+
+/// One role of a policy.
+#[derive(Debug, uniffi::Record)]
+pub struct RoleDefinition {
+    /// Scopes the role allows.
+    #[uniffi(default = [])]
+    pub scopes: Vec<String>,
+    /// Roles whose scopes this role also allows.
+    #[uniffi(default = [])]
+    pub includes: Vec<String>,
+}
+
+/// A policy shared by verifiers and issuers: the roles keys may carry, resolved at every
+/// verify. `replace` changes it for all of them at once.
+#[derive(Debug, uniffi::Object)]
+pub struct Policy(core::SharedPolicy);
+
+fn read_policy(roles: HashMap<String, RoleDefinition>) -> Result<core::Policy> {
+    let roles = roles.into_iter().map(|(name, role)| {
+        let role = core::RoleDefinition {
+            scopes: role.scopes,
+            includes: role.includes,
+        };
+        (name, role)
+    });
+    Ok(core::Policy::new(&core::PolicyDefinition {
+        roles: roles.collect(),
+    })?)
+}
+
+#[uniffi::export]
+impl Policy {
+    /// A policy of `roles`, by name. Fails with `invalid_policy` on an unknown role, a cycle
+    /// of includes, or a name or scope that breaks the grammar.
+    #[uniffi::constructor]
+    pub fn new(roles: HashMap<String, RoleDefinition>) -> Result<Arc<Self>> {
+        Ok(Arc::new(Self(core::SharedPolicy::new(read_policy(roles)?))))
+    }
+
+    /// Puts `roles` in force for every verifier and issuer that holds this policy.
+    pub fn replace(&self, roles: HashMap<String, RoleDefinition>) -> Result<()> {
+        self.0.replace(read_policy(roles)?);
+        Ok(())
+    }
+
+    /// Every role with the scopes it allows, includes followed.
+    pub fn roles(&self) -> HashMap<String, Vec<String>> {
+        let current = self.0.current();
+        let roles = current.roles().into_iter().map(|(name, scopes)| {
+            (
+                name.to_owned(),
+                scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            )
+        });
+        roles.collect()
     }
 }
 
@@ -299,6 +379,9 @@ pub struct VerifierOptions {
     /// How far clocks may differ, in seconds (at most a day).
     #[uniffi(default = 0)]
     pub leeway: u32,
+    /// The policy that resolves the roles keys carry; without one, roles grant nothing.
+    #[uniffi(default = None)]
+    pub policy: Option<Arc<Policy>>,
 }
 
 /// What a caller asks a key to grant.
@@ -420,6 +503,9 @@ impl Verifier {
         }
         if let Some(revocation) = revocation {
             builder = builder.revocation(revocation);
+        }
+        if let Some(policy) = &options.policy {
+            builder = builder.policy(policy.0.clone());
         }
         Ok(Arc::new(Self(builder.build()?)))
     }

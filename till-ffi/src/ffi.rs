@@ -181,6 +181,19 @@ impl<T> Out<T> {
     }
 }
 
+/// An out-parameter the caller may leave NULL.
+///
+/// # Safety
+///
+/// Unless NULL, `ptr` must be valid for writing a `T` for the rest of the call.
+pub(crate) unsafe fn optional_out<T>(ptr: *mut T) -> Result<Option<Out<T>>, till_status> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: passed on from the caller.
+    unsafe { Out::new(ptr) }.map(Some)
+}
+
 /// Where a text result goes: a caller's buffer of `cap` bytes and its length out-parameter.
 ///
 /// The text is written followed by a NUL, and its length (without the NUL) to the length

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use till_core::{Error, Grant, Scope, UnixTime};
 
-use crate::ffi::{Out, TextOut, free_handle, guard, guard_void, handle, str_in};
+use crate::ffi::{Out, TextOut, free_handle, guard, guard_void, handle, into_handle, str_in};
 use crate::status::{TILL_INVALID_ARGUMENT, status_of, till_status};
 use crate::text::owned_string;
 
@@ -35,6 +35,16 @@ impl till_grant {
 /// `TILL_INSUFFICIENT_SCOPE` the scopes that were not granted. Holds no secret.
 #[derive(Debug)]
 pub struct till_error(pub(crate) Error);
+
+/// Reports a core error as a status, handing its details to `out_error` if the caller wants
+/// them.
+pub(crate) fn fail(error: Error, out_error: Option<Out<*mut till_error>>) -> till_status {
+    let status = status_of(&error);
+    if let Some(out) = out_error {
+        out.set(into_handle(till_error(error)));
+    }
+    status
+}
 
 /// The grant behind a handle, and a text out-parameter: the start of every text accessor.
 ///
@@ -547,6 +557,55 @@ pub unsafe extern "C" fn till_error_missing_scope(
             .missing_scopes()
             .and_then(|missing| missing.iter().nth(index))
             .ok_or(TILL_INVALID_ARGUMENT)?;
+        out.write(scope.as_str().as_bytes())
+    })
+}
+
+/// The scopes a mint on behalf of roles asked for beyond what those roles allow.
+fn beyond(error: &Error) -> &[Scope] {
+    match error {
+        Error::ExceedsRoles(scopes) => scopes,
+        _ => &[],
+    }
+}
+
+/// Writes how many scopes went beyond the roles a key was minted on behalf of: at least 1
+/// for `TILL_EXCEEDS_ROLES`, 0 for any other error.
+///
+/// # Safety
+///
+/// `error` must be a live error; `out_count` must be valid for writing a `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_error_beyond_scopes_len(
+    error: *const till_error,
+    out_count: *mut usize,
+) -> till_status {
+    guard(|| {
+        // SAFETY: the caller's promises.
+        let (error, out) = unsafe { (handle(error)?, Out::new(out_count)?) };
+        out.set(beyond(&error.0).len());
+        Ok(())
+    })
+}
+
+/// Writes the scope at `index` of those beyond the roles, sorted. Fails with
+/// `TILL_INVALID_ARGUMENT` past the end.
+///
+/// # Safety
+///
+/// As for `till_error_message`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_error_beyond_scope(
+    error: *const till_error,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> till_status {
+    guard(|| {
+        // SAFETY: the caller's promises.
+        let (error, out) = unsafe { (handle(error)?, TextOut::new(buf, buf_len, out_len)?) };
+        let scope = beyond(&error.0).get(index).ok_or(TILL_INVALID_ARGUMENT)?;
         out.write(scope.as_str().as_bytes())
     })
 }

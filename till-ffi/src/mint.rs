@@ -6,9 +6,11 @@ use std::time::Duration;
 use till_core::{ApiKey, Claims, Env, Error, Expiry, Issuer, Prefix, UnixTime};
 
 use crate::ffi::{
-    Out, TextOut, free_handle, guard, guard_void, handle, handle_mut, into_handle, str_in, strs_in,
-    till_str,
+    Out, TextOut, free_handle, guard, guard_void, handle, handle_mut, into_handle, optional_out,
+    str_in, strs_in, till_str,
 };
+use crate::grant::{fail, till_error};
+use crate::policy::till_policy;
 use crate::root::till_keyring;
 use crate::status::{TILL_INVALID_ARGUMENT, status_of, till_status};
 
@@ -195,6 +197,28 @@ pub unsafe extern "C" fn till_claims_add_roles(
     })
 }
 
+/// Mints on behalf of someone holding `roles`: the issuer's policy must allow every scope
+/// and every carried role within those roles, or minting fails with `TILL_EXCEEDS_ROLES`
+/// and names what exceeds them. The roles are not written into the key (that is
+/// `till_claims_add_roles`). Fails with `TILL_INVALID_SCOPE` for a name that breaks the role
+/// grammar.
+///
+/// # Safety
+///
+/// As for `till_claims_add_roles`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_claims_add_on_behalf_of(
+    claims: *mut till_claims,
+    roles: *const till_str,
+    roles_len: usize,
+) -> till_status {
+    guard(|| {
+        // SAFETY: the caller's promises.
+        let (claims, roles) = unsafe { (handle_mut(claims)?, strs_in(roles, roles_len)?) };
+        update(claims, |c| c.on_behalf_of(roles))
+    })
+}
+
 /// Releases claims. NULL is ignored.
 ///
 /// # Safety
@@ -256,26 +280,84 @@ pub unsafe extern "C" fn till_issuer_new_with_prefix(
     })
 }
 
-/// Mints a key from `claims`, at the system clock's time.
+/// An issuer like `issuer` that checks carried roles and claims made on behalf of roles
+/// against `policy`, as it stands at each mint. `issuer` is unchanged.
 ///
 /// # Safety
 ///
-/// `issuer` and `claims` must be live; `out_key` must be valid for writing a pointer. On
-/// success it receives a key, to be released with `till_api_key_free`.
+/// `issuer` and `policy` must be live; `out_issuer` must be valid for writing a pointer. On
+/// success it receives an issuer, to be released with `till_issuer_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_issuer_with_policy(
+    issuer: *const till_issuer,
+    policy: *const till_policy,
+    out_issuer: *mut *mut till_issuer,
+) -> till_status {
+    guard(|| {
+        // SAFETY: the caller's promises.
+        let (issuer, policy, out) =
+            unsafe { (handle(issuer)?, handle(policy)?, Out::new(out_issuer)?) };
+        let with_policy = issuer.0.clone().with_policy(policy.0.clone());
+        out.set(into_handle(till_issuer(with_policy)));
+        Ok(())
+    })
+}
+
+/// The shared body of the two mint functions.
+///
+/// # Safety
+///
+/// As for `till_issuer_mint_at`.
+unsafe fn mint(
+    issuer: *const till_issuer,
+    claims: *const till_claims,
+    now: Option<i64>,
+    out_key: *mut *mut till_api_key,
+    out_error: *mut *mut till_error,
+) -> till_status {
+    guard(|| {
+        // SAFETY: the caller's promises.
+        let (issuer, claims, out, out_error) = unsafe {
+            (
+                handle(issuer)?,
+                handle(claims)?,
+                Out::new(out_key)?,
+                optional_out(out_error)?,
+            )
+        };
+        let key = match now {
+            Some(now) => issuer.0.mint_at(&claims.0, UnixTime::from_secs(now)),
+            None => issuer.0.mint(&claims.0),
+        };
+        out.set(into_handle(till_api_key(
+            key.map_err(|e| fail(e, out_error))?,
+        )));
+        Ok(())
+    })
+}
+
+/// Mints a key from `claims`, at the system clock's time.
+///
+/// Fails with `TILL_INVALID_ARGUMENT` for claims that grant nothing or expire past
+/// 9999-12-31, `TILL_INVALID_POLICY` for a carried role the issuer's policy lacks, and
+/// `TILL_EXCEEDS_ROLES` for claims beyond the roles they are made on behalf of. On a failure
+/// from the core, `*out_error`, unless `out_error` is NULL, receives the details (such as
+/// the scopes beyond the roles), to be released with `till_error_free`.
+///
+/// # Safety
+///
+/// `issuer` and `claims` must be live; `out_key` must be valid for writing a pointer, and
+/// `out_error` NULL or valid for writing a pointer. On success `*out_key` receives a key, to
+/// be released with `till_api_key_free`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn till_issuer_mint(
     issuer: *const till_issuer,
     claims: *const till_claims,
     out_key: *mut *mut till_api_key,
+    out_error: *mut *mut till_error,
 ) -> till_status {
-    guard(|| {
-        // SAFETY: the caller's promises.
-        let (issuer, claims, out) =
-            unsafe { (handle(issuer)?, handle(claims)?, Out::new(out_key)?) };
-        let key = issuer.0.mint(&claims.0).map_err(|e| status_of(&e))?;
-        out.set(into_handle(till_api_key(key)));
-        Ok(())
-    })
+    // SAFETY: the caller's promises.
+    unsafe { mint(issuer, claims, None, out_key, out_error) }
 }
 
 /// Mints a key from `claims` as if the time were `now`, in seconds since the Unix epoch.
@@ -289,18 +371,10 @@ pub unsafe extern "C" fn till_issuer_mint_at(
     claims: *const till_claims,
     now: i64,
     out_key: *mut *mut till_api_key,
+    out_error: *mut *mut till_error,
 ) -> till_status {
-    guard(|| {
-        // SAFETY: the caller's promises.
-        let (issuer, claims, out) =
-            unsafe { (handle(issuer)?, handle(claims)?, Out::new(out_key)?) };
-        let key = issuer
-            .0
-            .mint_at(&claims.0, UnixTime::from_secs(now))
-            .map_err(|e| status_of(&e))?;
-        out.set(into_handle(till_api_key(key)));
-        Ok(())
-    })
+    // SAFETY: the caller's promises.
+    unsafe { mint(issuer, claims, Some(now), out_key, out_error) }
 }
 
 /// Releases an issuer. NULL is ignored.

@@ -52,6 +52,10 @@ pub const TILL_INVALID_ROOT_KEY: till_status = 17;
 pub const TILL_DUPLICATE_ROOT_KEY: till_status = 18;
 /// The system failed in a way the caller cannot fix (no randomness, for instance).
 pub const TILL_INTERNAL: till_status = 19;
+/// A policy names an unknown role, includes roles in a cycle, or breaks the grammar.
+pub const TILL_INVALID_POLICY: till_status = 20;
+/// Minting on behalf of roles asked for more than those roles allow.
+pub const TILL_EXCEEDS_ROLES: till_status = 21;
 /// A pointer argument was NULL where a value is required, or NULL with a non-zero length.
 pub const TILL_NULL_ARGUMENT: till_status = 100;
 /// A text argument is not valid UTF-8.
@@ -83,6 +87,8 @@ const _: () = {
     assert!(TILL_INVALID_ROOT_KEY == ErrorCode::InvalidRootKey.number());
     assert!(TILL_DUPLICATE_ROOT_KEY == ErrorCode::DuplicateRootKey.number());
     assert!(TILL_INTERNAL == ErrorCode::Internal.number());
+    assert!(TILL_INVALID_POLICY == ErrorCode::InvalidPolicy.number());
+    assert!(TILL_EXCEEDS_ROLES == ErrorCode::ExceedsRoles.number());
 };
 
 /// The status of a core error. Every error of the core reaches C through this function.
@@ -149,6 +155,8 @@ fn core_message(code: ErrorCode) -> &'static CStr {
         ErrorCode::InvalidRootKey => c"the root key text is not valid",
         ErrorCode::DuplicateRootKey => c"two root keys share an id",
         ErrorCode::Internal => c"the system failed (no randomness, for instance)",
+        ErrorCode::InvalidPolicy => c"the policy is not valid",
+        ErrorCode::ExceedsRoles => c"the key would grant more than its roles allow",
         // A code the core adds later still gets its name, and this until it is described.
         _ => c"see the code's name",
     }

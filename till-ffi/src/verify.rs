@@ -8,10 +8,11 @@ use till_core::{
 };
 
 use crate::ffi::{
-    Out, bytes_in, free_handle, guard, guard_void, handle, handle_mut, into_handle, str_in,
-    strs_in, till_str,
+    Out, bytes_in, free_handle, guard, guard_void, handle, handle_mut, into_handle, optional_out,
+    str_in, strs_in, till_str,
 };
-use crate::grant::{till_error, till_grant};
+use crate::grant::{fail, till_error, till_grant};
+use crate::policy::till_policy;
 use crate::root::till_keyring;
 use crate::status::{TILL_NULL_ARGUMENT, status_of, till_status};
 
@@ -391,6 +392,26 @@ pub unsafe extern "C" fn till_verifier_builder_set_revocation_list(
     })
 }
 
+/// Resolves the roles keys carry against `policy`, as it stands at each check; without a
+/// policy, roles grant nothing. The verifier shares the policy: a replacement takes effect
+/// at once.
+///
+/// # Safety
+///
+/// `builder` must be a live builder that no other thread uses during the call; `policy` must
+/// be a live policy.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_verifier_builder_set_policy(
+    builder: *mut till_verifier_builder,
+    policy: *const till_policy,
+) -> till_status {
+    guard(|| {
+        // SAFETY: the caller's promises.
+        let (builder, policy) = unsafe { (handle_mut(builder)?, handle(policy)?) };
+        update(builder, |b| b.policy(policy.0.clone()))
+    })
+}
+
 /// Builds a verifier from the settings so far; the builder stays usable. Fails with the
 /// first invalid setting's status.
 ///
@@ -462,28 +483,9 @@ unsafe fn verify(
                 }
                 Ok(())
             }
-            Err(error) => {
-                let status = status_of(&error);
-                if let Some(out) = out_error {
-                    out.set(into_handle(till_error(error)));
-                }
-                Err(status)
-            }
+            Err(error) => Err(fail(error, out_error)),
         }
     })
-}
-
-/// An out-parameter the caller may leave NULL.
-///
-/// # Safety
-///
-/// Unless NULL, `ptr` must be valid for writing a `T`.
-unsafe fn optional_out<T>(ptr: *mut T) -> Result<Option<Out<T>>, till_status> {
-    if ptr.is_null() {
-        return Ok(None);
-    }
-    // SAFETY: passed on from the caller.
-    unsafe { Out::new(ptr) }.map(Some)
 }
 
 /// Verifies `key` and checks that it grants `request`, at the system clock's time.

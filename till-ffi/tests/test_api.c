@@ -38,6 +38,8 @@ void test_statuses(void) {
       {TILL_INVALID_ROOT_KEY, "invalid_root_key"},
       {TILL_DUPLICATE_ROOT_KEY, "duplicate_root_key"},
       {TILL_INTERNAL, "internal"},
+      {TILL_INVALID_POLICY, "invalid_policy"},
+      {TILL_EXCEEDS_ROLES, "exceeds_roles"},
       {TILL_NULL_ARGUMENT, "null_argument"},
       {TILL_INVALID_UTF8, "invalid_utf8"},
       {TILL_BUFFER_TOO_SMALL, "buffer_too_small"},
@@ -46,7 +48,7 @@ void test_statuses(void) {
   size_t n = sizeof codes / sizeof codes[0];
 
   test_begin("statuses: core codes keep the core's numbers");
-  for (size_t i = 1; i <= 19; i++) CHECK(codes[i].status == i);
+  for (size_t i = 1; i <= 21; i++) CHECK(codes[i].status == i);
   CHECK(TILL_NULL_ARGUMENT == 100 && TILL_INVALID_UTF8 == 101);
   CHECK(TILL_BUFFER_TOO_SMALL == 102 && TILL_INTERNAL_PANIC == 103);
   test_end();
@@ -104,7 +106,7 @@ void test_inputs(void) {
   till_claims *claims = NULL;
   till_api_key *minted = UNTOUCHED;
   OK(till_claims_new(NULL, 0, TILL_EXPIRY_AFTER, 60, &claims));
-  EXPECT(till_issuer_mint_at(w.issuer, claims, NOW, &minted), TILL_INVALID_ARGUMENT);
+  EXPECT(till_issuer_mint_at(w.issuer, claims, NOW, &minted, NULL), TILL_INVALID_ARGUMENT);
   CHECK(minted == UNTOUCHED);
   till_claims_free(claims);
   test_end();
@@ -143,8 +145,8 @@ void test_inputs(void) {
   const till_root_key *holes[] = {w.root, NULL};
   EXPECT(till_keyring_new(holes, 2, &ring), TILL_NULL_ARGUMENT);
   EXPECT(till_issuer_new(NULL, &(till_issuer *){NULL}), TILL_NULL_ARGUMENT);
-  EXPECT(till_issuer_mint(NULL, w.claims, &minted), TILL_NULL_ARGUMENT);
-  EXPECT(till_issuer_mint_at(w.issuer, NULL, NOW, &minted), TILL_NULL_ARGUMENT);
+  EXPECT(till_issuer_mint(NULL, w.claims, &minted, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_issuer_mint_at(w.issuer, NULL, NOW, &minted, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_claims_set_subject(NULL, "a", 1), TILL_NULL_ARGUMENT);
   EXPECT(till_claims_set_audience(NULL, "a", 1), TILL_NULL_ARGUMENT);
   EXPECT(till_claims_set_env(NULL, "live", 4), TILL_NULL_ARGUMENT);
@@ -211,6 +213,18 @@ void test_inputs(void) {
   EXPECT(till_found_keys_kind(NULL, 0, &(till_found_kind){0}), TILL_NULL_ARGUMENT);
   EXPECT(till_found_keys_range(NULL, 0, &len, &count), TILL_NULL_ARGUMENT);
   EXPECT(till_found_keys_id(NULL, 0, buf, sizeof buf, &len), TILL_NULL_ARGUMENT);
+  EXPECT(till_error_beyond_scopes_len(NULL, &count), TILL_NULL_ARGUMENT);
+  EXPECT(till_error_beyond_scope(NULL, 0, buf, sizeof buf, &len), TILL_NULL_ARGUMENT);
+  EXPECT(till_claims_add_on_behalf_of(NULL, NULL, 0), TILL_NULL_ARGUMENT);
+  EXPECT(till_issuer_with_policy(NULL, NULL, &(till_issuer *){NULL}), TILL_NULL_ARGUMENT);
+  EXPECT(till_issuer_with_policy(w.issuer, NULL, &(till_issuer *){NULL}), TILL_NULL_ARGUMENT);
+  EXPECT(till_verifier_builder_set_policy(b, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_verifier_builder_set_policy(NULL, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_policy_replace_json(NULL, "{}", 2, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_policy_roles_json(NULL, &json, &len), TILL_NULL_ARGUMENT);
+  EXPECT(till_policy_from_json(NULL, 3, &(till_policy *){NULL}, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_policy_from_json("{}", 2, NULL, NULL), TILL_NULL_ARGUMENT);
+  till_policy_free(NULL);
   test_end();
 
   test_begin("inputs: NULL out-parameters are refused and nothing is made");
@@ -218,7 +232,7 @@ void test_inputs(void) {
   EXPECT(till_root_key_from_text("x", 1, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_request_scope("a:b", 3, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_keyring_new((const till_root_key *[]){w.root}, 1, NULL), TILL_NULL_ARGUMENT);
-  EXPECT(till_issuer_mint_at(w.issuer, w.claims, NOW, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_issuer_mint_at(w.issuer, w.claims, NOW, NULL, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_verifier_builder_build(b, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_attenuation_new(NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_attenuate_at(key, key_len, att, NOW, NULL), TILL_NULL_ARGUMENT);
@@ -443,7 +457,8 @@ void test_buffers(void) {
 void test_status_coverage(void) {
   test_begin("statuses: every status that input can cause was returned by some test");
   for (till_status s = 0; s < SEEN_BOUND; s++) {
-    bool defined = (s <= TILL_DUPLICATE_ROOT_KEY) || (s >= 100 && s <= TILL_BUFFER_TOO_SMALL);
+    bool defined = (s <= TILL_EXCEEDS_ROLES && s != TILL_INTERNAL) ||
+                   (s >= 100 && s <= TILL_BUFFER_TOO_SMALL);
     if (defined && !test_status_seen(s)) {
       char what[128];
       snprintf(what, sizeof what, "no test saw %s", till_status_code(s));

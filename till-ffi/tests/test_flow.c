@@ -12,6 +12,7 @@ static char buf[8192];
 
 /* A grant pointer no call may write: out-parameters start with it and must keep it. */
 #define UNTOUCHED_GRANT ((till_grant *)(uintptr_t)0x5a5a5a5a)
+#define UNTOUCHED_POLICY ((till_policy *)(uintptr_t)0x5a5a5a5a)
 
 /* Verifies `key` for `scope` at `now`; returns the status. */
 static till_status check(const till_verifier *v, const char *key, size_t len, const char *scope,
@@ -68,7 +69,7 @@ static void test_mint_and_verify(world *w) {
   OK(till_claims_set_max_delegation(c, 2));
   OK(till_claims_add_roles(c, roles, 1));
   till_api_key *minted = NULL;
-  OK(till_issuer_mint_at(w->issuer, c, NOW, &minted));
+  OK(till_issuer_mint_at(w->issuer, c, NOW, &minted, NULL));
   char key[1024], id[32], redacted[128];
   size_t key_len = text_of(minted, key, sizeof key), id_len = 0, red_len = 0, len = 0;
   CHECK(strncmp(key, "till_test_", 10) == 0);
@@ -226,7 +227,7 @@ static void test_requests(world *w) {
 static void test_system_clock(world *w) {
   test_begin("flow: minting and verifying by the system clock");
   till_api_key *minted = NULL;
-  OK(till_issuer_mint(w->issuer, w->claims, &minted));
+  OK(till_issuer_mint(w->issuer, w->claims, &minted, NULL));
   char key[1024];
   size_t key_len = text_of(minted, key, sizeof key);
   till_request *r = world_request("billing:read");
@@ -269,7 +270,7 @@ static void test_expiry_kinds(world *w) {
     till_api_key *minted = NULL;
     till_grant *g = NULL;
     OK(till_claims_new(scopes, 1, (till_expiry_kind)kinds[i][0], kinds[i][1], &c));
-    OK(till_issuer_mint_at(w->issuer, c, NOW, &minted));
+    OK(till_issuer_mint_at(w->issuer, c, NOW, &minted, NULL));
     char key[1024];
     size_t len = text_of(minted, key, sizeof key);
     OK(till_verifier_authenticate_at(w->verifier, key, len, NOW - 1, &g, NULL));
@@ -289,7 +290,7 @@ static void test_prefix(world *w) {
   till_issuer *issuer = NULL;
   till_api_key *minted = NULL;
   OK(till_issuer_new_with_prefix(w->keyring, "acme", 4, &issuer));
-  OK(till_issuer_mint_at(issuer, w->claims, NOW, &minted));
+  OK(till_issuer_mint_at(issuer, w->claims, NOW, &minted, NULL));
   char key[1024];
   size_t len = text_of(minted, key, sizeof key);
   CHECK(strncmp(key, "acme_live_", 10) == 0);
@@ -463,7 +464,7 @@ static void test_root_keys(world *w) {
     till_api_key *minted = NULL;
     till_grant *g = NULL;
     OK(till_issuer_new(ring, &issuer));
-    OK(till_issuer_mint_at(issuer, w->claims, NOW, &minted));
+    OK(till_issuer_mint_at(issuer, w->claims, NOW, &minted, NULL));
     char key[1024];
     size_t key_len = text_of(minted, key, sizeof key);
     EXPECT(check(v, key, key_len, "billing:read", NOW, &g), TILL_OK);
@@ -485,6 +486,92 @@ static void test_root_keys(world *w) {
   test_end();
 }
 
+static void test_policy(world *w) {
+  test_begin("flow: roles resolved by a shared policy, replaced while in use");
+  const char *first = "{\"roles\":{\"support\":{\"scopes\":[\"tickets:write\"]}}}";
+  const char *second = "{\"roles\":{\"support\":{\"scopes\":[\"tickets:read\"]}}}";
+  till_policy *policy = NULL;
+  till_issuer *issuer = NULL;
+  till_verifier_builder *b = NULL;
+  till_verifier *v = NULL;
+  till_claims *c = NULL;
+  till_api_key *minted = NULL;
+  till_error *e = NULL;
+  OK(till_policy_from_json(first, strlen(first), &policy, NULL));
+  OK(till_issuer_with_policy(w->issuer, policy, &issuer));
+  OK(till_verifier_builder_new(w->keyring, &b));
+  OK(till_verifier_builder_set_policy(b, policy));
+  OK(till_verifier_builder_build(b, &v));
+  const till_str support[] = {TILL_STR("support")}, ghost[] = {TILL_STR("ghost")};
+  OK(till_claims_new(NULL, 0, TILL_EXPIRY_AFTER, 3600, &c));
+  OK(till_claims_add_roles(c, support, 1));
+  OK(till_issuer_mint_at(issuer, c, NOW, &minted, NULL));
+  char key[1024];
+  size_t key_len = text_of(minted, key, sizeof key), len = 0;
+  EXPECT(check(v, key, key_len, "tickets:write", NOW, NULL), TILL_OK);
+  refuse_twin(v, key, key_len, "tickets:write");
+  /* Without the policy the role grants nothing. */
+  EXPECT(check(w->verifier, key, key_len, "tickets:write", NOW, NULL), TILL_INSUFFICIENT_SCOPE);
+
+  OK(till_policy_replace_json(policy, second, strlen(second), NULL));
+  EXPECT(check(v, key, key_len, "tickets:write", NOW, NULL), TILL_INSUFFICIENT_SCOPE);
+  EXPECT(check(v, key, key_len, "tickets:read", NOW, NULL), TILL_OK);
+
+  /* Minting on behalf of roles needs a policy, and stays within the roles. */
+  till_api_key *denied = NULL;
+  OK(till_claims_add_on_behalf_of(c, support, 1));
+  EXPECT(till_issuer_mint_at(w->issuer, c, NOW, &denied, NULL), TILL_INVALID_ARGUMENT);
+  OK(till_issuer_mint_at(issuer, c, NOW, &denied, NULL));
+  till_api_key_free(denied);
+  denied = NULL;
+  const till_str wide[] = {TILL_STR("tickets:write")};
+  till_claims *too_much = NULL;
+  OK(till_claims_new(wide, 1, TILL_EXPIRY_AFTER, 60, &too_much));
+  OK(till_claims_add_on_behalf_of(too_much, support, 1));
+  EXPECT(till_issuer_mint_at(issuer, too_much, NOW, &denied, &e), TILL_EXCEEDS_ROLES);
+  CHECK(denied == NULL && e != NULL);
+  size_t count = 0;
+  if (e != NULL) {
+    OK(till_error_beyond_scopes_len(e, &count));
+    OK(till_error_beyond_scope(e, 0, buf, sizeof buf, &len));
+    CHECK(count == 1 && strcmp(buf, "tickets:write") == 0);
+    OK(till_error_missing_scopes_len(e, &count));
+    CHECK(count == 0);
+  }
+  till_error_free(e);
+  e = NULL;
+  EXPECT(till_claims_add_on_behalf_of(too_much, (const till_str[]){TILL_STR("Bad")}, 1),
+         TILL_INVALID_SCOPE);
+  till_claims_free(too_much);
+  till_claims *unknown = NULL;
+  OK(till_claims_new(NULL, 0, TILL_EXPIRY_AFTER, 60, &unknown));
+  OK(till_claims_add_roles(unknown, ghost, 1));
+  EXPECT(till_issuer_mint_at(issuer, unknown, NOW, &denied, NULL), TILL_INVALID_POLICY);
+  till_claims_free(unknown);
+
+  /* Text that is not a policy is refused with a reason, and changes nothing. */
+  till_policy *bad = UNTOUCHED_POLICY;
+  EXPECT(till_policy_from_json("{\"roles\":", 9, &bad, &e), TILL_INVALID_POLICY);
+  CHECK(bad == UNTOUCHED_POLICY && e != NULL);
+  till_error_free(e);
+  e = NULL;
+  EXPECT(till_policy_from_json("{\"rules\":{}}", 11, &bad, NULL), TILL_INVALID_POLICY);
+  EXPECT(till_policy_from_json("\xff", 1, &bad, NULL), TILL_INVALID_UTF8);
+  const char *cycle = "{\"roles\":{\"a\":{\"includes\":[\"a\"]}}}";
+  EXPECT(till_policy_replace_json(policy, cycle, strlen(cycle), &e), TILL_INVALID_POLICY);
+  till_error_free(e);
+  EXPECT(check(v, key, key_len, "tickets:read", NOW, NULL), TILL_OK);
+
+  till_api_key_free(minted);
+  till_claims_free(c);
+  till_verifier_free(v);
+  till_verifier_builder_free(b);
+  till_issuer_free(issuer);
+  /* The verifier and issuer kept the policy alive until now. */
+  till_policy_free(policy);
+  test_end();
+}
+
 void test_lifecycle(void) {
   world w;
   world_open(&w);
@@ -496,6 +583,7 @@ void test_lifecycle(void) {
   test_attenuation(&w);
   test_text(&w);
   test_root_keys(&w);
+  test_policy(&w);
   world_close(&w);
 }
 

@@ -11,6 +11,9 @@
 
 #define MAX_ROOT_KEYS 8
 
+/* The time policies.json keys are minted and checked at. */
+#define NOW_MINT INT64_C(1800000000)
+
 static struct {
   char id[8];
   till_root_key *key;
@@ -158,8 +161,8 @@ static till_status run(const setup *s, const char *key, size_t len, till_grant *
 
 /* Builds the verifier and request; returns the first failing status, or TILL_OK. */
 static till_status prepare(setup *s, fx_list root_ids, fx_str prefix, fx_str env,
-                           fx_str audience, int64_t leeway, fx_list revoked, const char *kind,
-                           fx_list scopes) {
+                           fx_str audience, int64_t leeway, fx_str policy_json, fx_list revoked,
+                           const char *kind, fx_list scopes) {
   till_status status = TILL_OK;
   const till_root_key *keys[MAX_ROOT_KEYS];
   size_t n = 0;
@@ -171,6 +174,7 @@ static till_status prepare(setup *s, fx_list root_ids, fx_str prefix, fx_str env
   till_keyring *keyring = NULL;
   till_verifier_builder *builder = NULL;
   till_revocation_list *list = NULL;
+  till_policy *policy = NULL;
   status = test_seen(till_keyring_new(keys, n, &keyring));
   if (status == TILL_OK) status = test_seen(till_verifier_builder_new(keyring, &builder));
   if (status == TILL_OK) {
@@ -187,6 +191,10 @@ static till_status prepare(setup *s, fx_list root_ids, fx_str prefix, fx_str env
       CHECK(added);
     }
     OK(till_verifier_builder_set_revocation_list(builder, list));
+    if (!policy_json.null) {
+      OK(till_policy_from_json(policy_json.data, policy_json.len, &policy, NULL));
+      if (policy != NULL) OK(till_verifier_builder_set_policy(builder, policy));
+    }
     status = test_seen(till_verifier_builder_build(builder, &s->verifier));
   }
   if (status == TILL_OK && !s->authenticate) {
@@ -201,6 +209,7 @@ static till_status prepare(setup *s, fx_list root_ids, fx_str prefix, fx_str env
       status = test_seen(till_request_any_of(scopes.items, scopes.len, &s->request));
     }
   }
+  till_policy_free(policy);
   till_revocation_list_free(list);
   till_verifier_builder_free(builder);
   till_keyring_free(keyring);
@@ -213,6 +222,7 @@ static void run_verify(fx_cursor *c) {
   fx_str prefix = fx_string(c), env = fx_string(c), audience = fx_string(c);
   int64_t leeway = 0, now = 0;
   fx_int(c, &leeway);
+  fx_str policy = fx_string(c);
   fx_list revoked = fx_strings(c);
   fx_int(c, &now);
   const char *kind = fx_word(c);
@@ -226,7 +236,7 @@ static void run_verify(fx_cursor *c) {
 
   setup s = {NULL, NULL, now, strcmp(kind, "none") == 0};
   till_status status =
-      prepare(&s, root_ids, prefix, env, audience, leeway, revoked, kind, scopes);
+      prepare(&s, root_ids, prefix, env, audience, leeway, policy, revoked, kind, scopes);
   till_grant *grant = NULL;
   till_error *error = NULL;
   if (status == TILL_OK) status = run(&s, key.data, key.len, &grant, &error);
@@ -448,6 +458,135 @@ static void run_root_key_text(fx_cursor *c) {
   test_end();
 }
 
+static void run_policy(fx_cursor *c) {
+  fx_str name = fx_string(c), json = fx_string(c);
+  const char *expect = fx_word(c);
+  fx_str value = fx_string(c);
+  char title[256];
+  snprintf(title, sizeof title, "vectors: policies/%s", name.data ? name.data : "?");
+  test_begin(title);
+  CHECK(!c->error);
+
+  till_policy *policy = NULL;
+  till_error *error = NULL;
+  till_status status = test_seen(till_policy_from_json(json.data, json.len, &policy, &error));
+  if (strcmp(expect, "roles") == 0) {
+    CHECK(status == TILL_OK && policy != NULL && error == NULL);
+    char *roles = NULL;
+    size_t len = 0;
+    OK(till_policy_roles_json(policy, &roles, &len));
+    CHECK(roles != NULL && str_eq(roles, len, value));
+    till_string_free(roles);
+
+    /* The tampered twin: the same policy with its first scope broken is refused. */
+    char *twin = fx_alloc(json.len + 1);
+    memcpy(twin, json.data, json.len + 1);
+    char *scope = strstr(twin, "\"scopes\":[\"");
+    if (scope != NULL) {
+      scope[11] = 'T';
+      till_policy *refused = NULL;
+      EXPECT(till_policy_from_json(twin, json.len, &refused, NULL), TILL_INVALID_POLICY);
+      CHECK(refused == NULL);
+      /* Nor does a refused replacement change the policy in force. */
+      EXPECT(till_policy_replace_json(policy, twin, json.len, NULL), TILL_INVALID_POLICY);
+      OK(till_policy_roles_json(policy, &roles, &len));
+      CHECK(roles != NULL && str_eq(roles, len, value));
+      till_string_free(roles);
+    }
+  } else {
+    EXPECT_CODE(status, value);
+    CHECK(policy == NULL && error != NULL);
+    size_t len = 0;
+    if (error != NULL) {
+      OK(till_error_message(error, buf, sizeof buf, &len));
+      CHECK(strncmp(buf, "invalid policy: ", 16) == 0);
+    }
+  }
+  till_error_free(error);
+  till_policy_free(policy);
+  test_end();
+}
+
+/* The keys policies.json mints with: a fresh root key, an issuer and a verifier that share
+   the mint policy. */
+static struct {
+  till_root_key *root;
+  till_keyring *keyring;
+  till_policy *policy;
+  till_issuer *issuer;
+  till_verifier *verifier;
+} minting;
+
+static void load_mint_policy(fx_cursor *c) {
+  fx_str json = fx_string(c);
+  test_begin("vectors: mint policy");
+  CHECK(!c->error && minting.policy == NULL);
+  till_issuer *plain = NULL;
+  till_verifier_builder *b = NULL;
+  OK(till_policy_from_json(json.data, json.len, &minting.policy, NULL));
+  OK(till_root_key_generate(&minting.root));
+  OK(till_keyring_new((const till_root_key *[]){minting.root}, 1, &minting.keyring));
+  OK(till_issuer_new(minting.keyring, &plain));
+  OK(till_issuer_with_policy(plain, minting.policy, &minting.issuer));
+  OK(till_verifier_builder_new(minting.keyring, &b));
+  OK(till_verifier_builder_set_policy(b, minting.policy));
+  OK(till_verifier_builder_build(b, &minting.verifier));
+  till_verifier_builder_free(b);
+  till_issuer_free(plain);
+  test_end();
+}
+
+static void run_mint(fx_cursor *c) {
+  fx_str name = fx_string(c);
+  fx_list on_behalf_of = fx_strings(c), roles = fx_strings(c), scopes = fx_strings(c);
+  const char *expect = fx_word(c);
+  char title[256];
+  snprintf(title, sizeof title, "vectors: policies/mint/%s", name.data ? name.data : "?");
+  test_begin(title);
+  CHECK(minting.issuer != NULL);
+
+  till_claims *claims = NULL;
+  till_api_key *key = NULL;
+  till_error *error = NULL;
+  OK(till_claims_new(scopes.items, scopes.len, TILL_EXPIRY_AFTER, 3600, &claims));
+  OK(till_claims_add_roles(claims, roles.items, roles.len));
+  OK(till_claims_add_on_behalf_of(claims, on_behalf_of.items, on_behalf_of.len));
+  till_status status =
+      test_seen(till_issuer_mint_at(minting.issuer, claims, NOW_MINT, &key, &error));
+  if (strcmp(expect, "ok") == 0) {
+    CHECK(status == TILL_OK && key != NULL && error == NULL);
+    char text[2048];
+    size_t len = 0;
+    OK(till_api_key_text(key, text, sizeof text, &len));
+    OK(till_verifier_authenticate_at(minting.verifier, text, len, NOW_MINT, NULL, NULL));
+    char *twin = tampered(text, len);
+    CHECK(till_verifier_authenticate_at(minting.verifier, twin, len, NOW_MINT, NULL, NULL) !=
+          TILL_OK);
+  } else {
+    CHECK(strcmp(expect, "error") == 0);
+    fx_str code = fx_string(c);
+    fx_list beyond = fx_strings(c);
+    EXPECT_CODE(status, code);
+    CHECK(key == NULL && error != NULL);
+    size_t count = 99, len = 0;
+    if (error != NULL) {
+      OK(till_error_beyond_scopes_len(error, &count));
+      CHECK(count == beyond.len);
+      for (size_t i = 0; i < beyond.len && i < count; i++) {
+        OK(till_error_beyond_scope(error, i, buf, sizeof buf, &len));
+        CHECK(len == beyond.items[i].len && memcmp(buf, beyond.items[i].data, len) == 0);
+      }
+      EXPECT(till_error_beyond_scope(error, count, buf, sizeof buf, &len),
+             TILL_INVALID_ARGUMENT);
+    }
+  }
+  CHECK(!c->error);
+  till_error_free(error);
+  till_api_key_free(key);
+  till_claims_free(claims);
+  test_end();
+}
+
 void test_vectors(const char *fixture_path) {
   FILE *f = fopen(fixture_path, "r");
   test_begin("vectors: fixture opens");
@@ -456,7 +595,7 @@ void test_vectors(const char *fixture_path) {
   if (f == NULL) return;
 
   static char line[1 << 16];
-  size_t counts[5] = {0};
+  size_t counts[7] = {0};
   while (fgets(line, sizeof line, f) != NULL) {
     fx_cursor c = fx_line(line);
     const char *kind = fx_word(&c);
@@ -475,6 +614,14 @@ void test_vectors(const char *fixture_path) {
     } else if (strcmp(kind, "rootkeytext") == 0) {
       run_root_key_text(&c);
       counts[4]++;
+    } else if (strcmp(kind, "policy") == 0) {
+      run_policy(&c);
+      counts[5]++;
+    } else if (strcmp(kind, "mintpolicy") == 0) {
+      load_mint_policy(&c);
+    } else if (strcmp(kind, "mint") == 0) {
+      run_mint(&c);
+      counts[6]++;
     } else {
       test_begin("vectors: known record kind");
       test_fail(__FILE__, __LINE__, kind);
@@ -484,10 +631,18 @@ void test_vectors(const char *fixture_path) {
   fclose(f);
 
   test_begin("vectors: every file contributed cases");
-  for (size_t i = 0; i < 5; i++) CHECK(counts[i] > 0);
-  printf("vectors: %zu root keys, %zu keys, %zu attenuate, %zu text, %zu root_keys cases\n",
-         counts[0], counts[1], counts[2], counts[3], counts[4]);
+  for (size_t i = 0; i < 7; i++) CHECK(counts[i] > 0);
+  printf("vectors: %zu root keys, %zu keys, %zu attenuate, %zu text, %zu root_keys, "
+         "%zu policies, %zu mint cases\n",
+         counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
   test_end();
+
+  till_verifier_free(minting.verifier);
+  till_issuer_free(minting.issuer);
+  till_policy_free(minting.policy);
+  till_keyring_free(minting.keyring);
+  till_root_key_free(minting.root);
+  memset(&minting, 0, sizeof minting);
 
   for (size_t i = 0; i < roots_len; i++) till_root_key_free(roots[i].key);
   roots_len = 0;

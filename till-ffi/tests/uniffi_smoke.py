@@ -34,10 +34,10 @@ def tampered(text):
 
 
 def outcome(call):
-    """('ok', value) or ('error', TillError.Error)."""
+    """('ok', value) or ('error', TillError.Failed)."""
     try:
         return "ok", call()
-    except till.TillError.Error as e:
+    except till.TillError.Failed as e:
         return "error", e
 
 
@@ -61,6 +61,13 @@ def grant_dict(g):
     }
 
 
+def policy_of(definition):
+    roles = {name: till.RoleDefinition(scopes=role.get("scopes", []),
+                                       includes=role.get("includes", []))
+             for name, role in definition["roles"].items()}
+    return till.Policy(roles)
+
+
 def run_keys():
     data = json.loads((VECTORS / "keys.json").read_text())
     roots = {r["id"]: till.RootKey.from_text(r["text"]) for r in data["root_keys"]}
@@ -78,8 +85,10 @@ def run_keys():
             revoked = till.RevocationList()
             for rid in v["revoked"]:
                 revoked.revoke(rid)
+            policy = policy_of(v["policy"]) if v["policy"] is not None else None
             options = till.VerifierOptions(prefix=v["prefix"], env=v["env"],
-                                           audience=v["audience"], leeway=v["leeway"])
+                                           audience=v["audience"], leeway=v["leeway"],
+                                           policy=policy)
             verifier = till.Verifier.with_revocation_list(keyring, options, revoked)
             request = request_of(case["request"])
             if request is None:
@@ -150,6 +159,37 @@ def run_root_keys():
             check(kind == "error" and value.code == case["expect"]["error"], name)
 
 
+def run_policies():
+    data = json.loads((VECTORS / "policies.json").read_text())
+    for case in data["cases"]:
+        name = "policies/" + case["name"]
+        kind, value = outcome(lambda: policy_of(case["policy"]))
+        if "roles" in case["expect"]:
+            check(kind == "ok" and value.roles() == case["expect"]["roles"], name)
+        else:
+            check(kind == "error" and value.code == case["expect"]["error"], name)
+    policy = policy_of(data["mint_policy"])
+    keyring = till.Keyring([till.RootKey.generate()])
+    issuer = till.Issuer(keyring, policy=policy)
+    verifier = till.Verifier(keyring, till.VerifierOptions(policy=policy))
+    for case in data["mint_cases"]:
+        name = "policies/mint/" + case["name"]
+        claims = till.Claims(scopes=case["scopes"], expiry=till.Expiry.AFTER(seconds=3600),
+                             roles=case["roles"], on_behalf_of=case["on_behalf_of"])
+        kind, value = outcome(lambda: issuer.mint(claims, now=NOW))
+        expect = case["expect"]
+        if expect.get("ok"):
+            check(kind == "ok", name)
+            if kind == "ok":
+                check(verifier.authenticate(value.text(), now=NOW).key_id == value.key_id(), name)
+                twin_kind, _ = outcome(
+                    lambda: verifier.authenticate(tampered(value.text()), now=NOW))
+                check(twin_kind == "error", name + " (tampered)")
+        else:
+            check(kind == "error" and value.code == expect["error"]
+                  and value.beyond_scopes == expect.get("beyond", []), name)
+
+
 class Revoked(till.RevocationCheck):
     """A revocation check written in Python; counts its calls across threads."""
 
@@ -211,6 +251,7 @@ def main():
     run_attenuate()
     run_text()
     run_root_keys()
+    run_policies()
     run_flow()
     for f in failures:
         print("FAIL", f)

@@ -11,7 +11,7 @@ Each line is one record: a bare word naming it, then tokens separated by single 
 Records:
 
     rootkey ID TEXT
-    verify NAME KEY ROOT_IDS(L) PREFIX ENV AUDIENCE LEEWAY REVOKED(L) NOW
+    verify NAME KEY ROOT_IDS(L) PREFIX ENV AUDIENCE LEEWAY POLICY(JSON or -) REVOKED(L) NOW
            REQUEST_KIND(none|scope|all_of|any_of) REQUEST_SCOPES(L) EXPECT
         EXPECT: grant KEY_ID ROOT_KEY_ID PREFIX ENV SUBJECT AUDIENCE SCOPES(L) ROLES(L)
                       ISSUED_AT EXPIRES_AT NOT_BEFORE CHAIN(L of ID LABEL pairs)
@@ -21,6 +21,14 @@ Records:
     text NAME TEXT FOUND(L of KIND START END ID groups) REDACTED
     rootkeytext NAME TEXT EXPECT
         EXPECT: id ID | error CODE
+    policy NAME POLICY(JSON) EXPECT
+        EXPECT: roles ROLES(JSON) | error CODE
+    mintpolicy POLICY(JSON)
+    mint NAME ON_BEHALF_OF(L) ROLES(L) SCOPES(L) EXPECT
+        EXPECT: ok | error CODE BEYOND(L)
+
+JSON values are written compactly with sorted keys, so that the C tests can compare Till's
+JSON output with them as text.
 
 Every field of the schema is read, and a case with a field this script does not know makes
 it fail, so that the fixture cannot silently drop part of a vector.
@@ -57,6 +65,12 @@ def strings(values):
     return " ".join([f"L{len(values)}"] + [s(v) for v in values])
 
 
+def js(value):
+    if value is None:
+        return "-"
+    return s(json.dumps(value, separators=(",", ":"), sort_keys=True))
+
+
 def exact(obj, keys, where):
     if set(obj) != set(keys):
         raise ValueError(f"{where}: fields {sorted(obj)}, expected {sorted(keys)}")
@@ -78,7 +92,7 @@ def verify_records(data):
         key_field = "key_hex" if "key_hex" in case else "key"
         exact(case, ["name", "comment", key_field, "verifier", "now", "request", "expect"], name)
         v = case["verifier"]
-        exact(v, ["root_keys", "prefix", "env", "audience", "leeway", "revoked"], name)
+        exact(v, ["root_keys", "prefix", "env", "audience", "leeway", "policy", "revoked"], name)
         request = case["request"]
         if request is None:
             kind, scopes = "none", []
@@ -89,7 +103,7 @@ def verify_records(data):
             scopes = [value] if kind == "scope" else value
         fields = [
             "verify", s(name), s(key_bytes(case)), strings(v["root_keys"]), s(v["prefix"]),
-            s(v["env"]), s(v["audience"]), i(v["leeway"]), strings(v["revoked"]),
+            s(v["env"]), s(v["audience"]), i(v["leeway"]), js(v["policy"]), strings(v["revoked"]),
             i(case["now"]), kind, strings(scopes),
         ]
         expect = case["expect"]
@@ -156,6 +170,36 @@ def root_key_records(data):
         yield " ".join(["rootkeytext", s(name), s(case["text"]), kind, s(value)])
 
 
+def policy_records(data):
+    exact(data, ["description", "cases", "mint_policy", "mint_cases"], "policies.json")
+    for case in data["cases"]:
+        name = case["name"]
+        exact(case, ["name", "comment", "policy", "expect"], name)
+        (kind, value), = case["expect"].items()
+        if kind == "roles":
+            yield " ".join(["policy", s(name), js(case["policy"]), "roles", js(value)])
+        elif kind == "error":
+            yield " ".join(["policy", s(name), js(case["policy"]), "error", s(value)])
+        else:
+            raise ValueError(f"{name}: expect {kind}")
+    yield f"mintpolicy {js(data['mint_policy'])}"
+    for case in data["mint_cases"]:
+        name = case["name"]
+        exact(case, ["name", "comment", "on_behalf_of", "roles", "scopes", "expect"], name)
+        fields = ["mint", s(name), strings(case["on_behalf_of"]), strings(case["roles"]),
+                  strings(case["scopes"])]
+        expect = case["expect"]
+        if "ok" in expect:
+            exact(expect, ["ok"], name)
+            if expect["ok"] is not True:
+                raise ValueError(f"{name}: ok is {expect['ok']!r}")
+            fields.append("ok")
+        else:
+            exact(expect, ["error", "beyond"] if "beyond" in expect else ["error"], name)
+            fields += ["error", s(expect["error"]), strings(expect.get("beyond", []))]
+        yield " ".join(fields)
+
+
 def main():
     vectors, output = Path(sys.argv[1]), Path(sys.argv[2])
     load = lambda name: json.loads((vectors / name).read_text(encoding="utf-8"))
@@ -164,6 +208,7 @@ def main():
         *attenuate_records(load("attenuate.json")),
         *text_records(load("text.json")),
         *root_key_records(load("root_keys.json")),
+        *policy_records(load("policies.json")),
     ]
     output.write_text("\n".join(lines) + "\n", encoding="ascii")
 

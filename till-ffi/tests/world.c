@@ -36,7 +36,7 @@ size_t world_mint(world *w, char *out, size_t cap) {
   test_begin("world: mint");
   till_api_key_free(w->key);
   w->key = NULL;
-  OK(till_issuer_mint_at(w->issuer, w->claims, NOW, &w->key));
+  OK(till_issuer_mint_at(w->issuer, w->claims, NOW, &w->key, NULL));
   OK(till_api_key_text(w->key, out, cap, &len));
   test_end();
   return len;
