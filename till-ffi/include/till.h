@@ -429,8 +429,8 @@ void till_attenuation_free(till_attenuation *attenuation);
  *
  * Fails with `TILL_SCOPE_NOT_HELD` for a scope outside those the key grants,
  * `TILL_DELEGATION_LIMIT` or `TILL_TOO_LARGE` past a limit, `TILL_INVALID_ARGUMENT` for a
- * second audience, the key's own format errors, and `TILL_INVALID_UTF8` for a key that is
- * not UTF-8.
+ * second audience, and the key's own format errors. The key is taken as bytes, as by
+ * `till_verifier_verify`.
  *
  * # Safety
  *

@@ -6,7 +6,8 @@ use std::time::Duration;
 use till_core::{Attenuation, Error, UnixTime};
 
 use crate::ffi::{
-    Out, free_handle, guard, guard_void, handle, handle_mut, into_handle, str_in, strs_in, till_str,
+    Out, bytes_in, free_handle, guard, guard_void, handle, handle_mut, into_handle, str_in,
+    strs_in, till_str,
 };
 use crate::mint::till_api_key;
 use crate::status::{status_of, till_status};
@@ -182,7 +183,7 @@ unsafe fn attenuate(
         // SAFETY: the caller's promises.
         let (key, attenuation, out) = unsafe {
             (
-                str_in(key, key_len)?,
+                bytes_in(key, key_len)?,
                 handle(attenuation)?,
                 Out::new(out_key)?,
             )
@@ -203,8 +204,8 @@ unsafe fn attenuate(
 ///
 /// Fails with `TILL_SCOPE_NOT_HELD` for a scope outside those the key grants,
 /// `TILL_DELEGATION_LIMIT` or `TILL_TOO_LARGE` past a limit, `TILL_INVALID_ARGUMENT` for a
-/// second audience, the key's own format errors, and `TILL_INVALID_UTF8` for a key that is
-/// not UTF-8.
+/// second audience, and the key's own format errors. The key is taken as bytes, as by
+/// `till_verifier_verify`.
 ///
 /// # Safety
 ///

@@ -640,11 +640,7 @@ pub fn find_keys(text: String) -> Vec<FoundKey> {
     core::find_keys(&text)
         .into_iter()
         .map(|found| FoundKey {
-            // The core's own names for the kinds, as its JSON gives them.
-            kind: match serde_json::to_value(found.kind) {
-                Ok(serde_json::Value::String(kind)) => kind,
-                _ => String::new(),
-            },
+            kind: found.kind.as_str().to_owned(),
             start: found.range.start as u64,
             end: found.range.end as u64,
             id: found.id,
