@@ -60,12 +60,6 @@ impl<'py> Key<'py> {
             Self::Minted(key) => key.get().expose_secret().as_bytes(),
         }
     }
-
-    /// The key's text, for the core functions that take `&str`. Bytes that are not UTF-8 are
-    /// no key.
-    pub(crate) fn as_str(&self) -> Result<&str, Error> {
-        std::str::from_utf8(self.as_bytes()).map_err(|_| Error::Malformed(Malformed::Shape))
-    }
 }
 
 /// Free text to scan for keys. Unpaired surrogates, which UTF-8 cannot carry and no key

@@ -15,7 +15,8 @@ static BY_CODE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 static ROOT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// Turns a core error into the `till` exception of its code, carrying the core's message
-/// (which never contains a secret) and, for `insufficient_scope`, the missing scopes.
+/// (which never contains a secret) and the scopes the error names: those missing for
+/// `insufficient_scope`, those beyond the roles for `exceeds_roles`.
 pub(crate) fn raise(err: Error) -> PyErr {
     Python::attach(|py| exception(py, &err).unwrap_or_else(|failure| failure))
 }
@@ -25,12 +26,8 @@ fn exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let message = err.to_string();
     let table = BY_CODE.import(py, "till._errors", "BY_CODE")?;
     let value = match table.get_item(code.as_str())? {
-        Some(class) => match err.missing_scopes() {
-            Some(missing) => {
-                let missing =
-                    PyTuple::new(py, missing.iter().map(Scope::as_str).collect::<Vec<_>>())?;
-                class.call1((message, missing))?
-            }
+        Some(class) => match scopes(err) {
+            Some(scopes) => class.call1((message, PyTuple::new(py, scopes)?))?,
             None => class.call1((message,))?,
         },
         None => {
@@ -44,6 +41,15 @@ fn exception(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
     };
     Ok(PyErr::from_value(value))
+}
+
+/// The scopes an error names, if it is of a kind that names some.
+fn scopes(err: &Error) -> Option<Vec<&str>> {
+    match err {
+        Error::InsufficientScope(missing) => Some(missing.iter().map(Scope::as_str).collect()),
+        Error::ExceedsRoles(beyond) => Some(beyond.iter().map(Scope::as_str).collect()),
+        _ => None,
+    }
 }
 
 /// Every error code with its number, in numeric order, as the core defines them.

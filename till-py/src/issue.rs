@@ -6,6 +6,7 @@ use till_core::{Attenuation, Claims, Env, Expiry, Prefix, UnixTime};
 
 use crate::args::{self, Key};
 use crate::error::raise;
+use crate::policy::Policy;
 use crate::secrets::{ApiKey, Keyring};
 
 /// Mints keys with a keyring's first root key. Times are in seconds since the Unix epoch.
@@ -17,13 +18,23 @@ pub(crate) struct Issuer {
 #[pymethods]
 impl Issuer {
     #[new]
-    fn new(keyring: &Bound<'_, Keyring>, prefix: String) -> PyResult<Self> {
+    #[pyo3(signature = (keyring, prefix, *, policy = None))]
+    fn new(
+        keyring: &Bound<'_, Keyring>,
+        prefix: String,
+        policy: Option<Bound<'_, Policy>>,
+    ) -> PyResult<Self> {
         let prefix = Prefix::new(&prefix).map_err(raise)?;
-        let inner = till_core::Issuer::new(&keyring.get().inner).with_prefix(prefix);
+        let mut inner = till_core::Issuer::new(&keyring.get().inner).with_prefix(prefix);
+        if let Some(policy) = policy {
+            inner = inner.with_policy(policy.get().inner.clone());
+        }
         Ok(Self { inner })
     }
 
     /// Mints a key; exactly one of `ttl`, `expires_at` and `never_expires` says when it ends.
+    /// With `on_behalf_of`, the issuer's policy must allow every scope and carried role within
+    /// those roles.
     #[pyo3(signature = (
         scopes = Vec::new(),
         *,
@@ -36,6 +47,7 @@ impl Issuer {
         not_before = None,
         max_delegation = None,
         roles = Vec::new(),
+        on_behalf_of = None,
         now = None,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -51,6 +63,7 @@ impl Issuer {
         not_before: Option<i64>,
         max_delegation: Option<i64>,
         roles: Vec<String>,
+        on_behalf_of: Option<Vec<String>>,
         now: Option<i64>,
     ) -> PyResult<ApiKey> {
         let expiry = match (ttl, expires_at, never_expires) {
@@ -80,6 +93,9 @@ impl Issuer {
         }
         if let Some(blocks) = max_delegation {
             claims = claims.max_delegation(args::count(blocks, "a delegation limit is 0-255")?);
+        }
+        if let Some(ceiling) = on_behalf_of {
+            claims = claims.on_behalf_of(ceiling).map_err(raise)?;
         }
         let key = match args::time(now) {
             Some(now) => self.inner.mint_at(&claims, now),
@@ -114,7 +130,6 @@ pub(crate) fn attenuate(
     now: Option<i64>,
 ) -> PyResult<ApiKey> {
     let key = Key::from_py(key)?;
-    let text = key.as_str().map_err(raise)?;
     let mut block = Attenuation::new();
     if let Some(scopes) = scopes {
         block = block.scopes(scopes).map_err(raise)?;
@@ -135,8 +150,8 @@ pub(crate) fn attenuate(
         block = block.max_delegation(args::count(blocks, "a delegation limit is 0-255")?);
     }
     let key = match args::time(now) {
-        Some(now) => till_core::attenuate_at(text, &block, now),
-        None => till_core::attenuate(text, &block),
+        Some(now) => till_core::attenuate_at(key.as_bytes(), &block, now),
+        None => till_core::attenuate(key.as_bytes(), &block),
     };
     key.map(ApiKey::new).map_err(raise)
 }

@@ -8,6 +8,7 @@
 mod args;
 mod error;
 mod issue;
+mod policy;
 mod secrets;
 mod text;
 mod verify;
@@ -22,6 +23,7 @@ fn till_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<secrets::Keyring>()?;
     m.add_class::<secrets::ApiKey>()?;
     m.add_class::<issue::Issuer>()?;
+    m.add_class::<policy::Policy>()?;
     m.add_class::<verify::Verifier>()?;
     m.add_class::<verify::Grant>()?;
     m.add_function(wrap_pyfunction!(issue::attenuate, m)?)?;

@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use till_core::{FoundKind, Scope, Unverified, UnverifiedBlock};
+use till_core::{Scope, Unverified, UnverifiedBlock};
 
 use crate::args::{self, Key};
 use crate::error::raise;
@@ -72,7 +72,7 @@ pub(crate) fn find_keys<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py,
         let start = chars;
         chars += text[key.range.clone()].chars().count();
         counted = key.range.end;
-        found.push((kind_name(key.kind), start, chars, key.id, key.redacted));
+        found.push((key.kind.as_str(), start, chars, key.id, key.redacted));
     }
     PyList::new(py, found)
 }
@@ -81,13 +81,4 @@ pub(crate) fn find_keys<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py,
 #[pyfunction]
 pub(crate) fn redact(text: &Bound<'_, PyString>) -> PyResult<String> {
     Ok(till_core::redact(&args::text(text)?))
-}
-
-fn kind_name(kind: FoundKind) -> &'static str {
-    match kind {
-        FoundKind::ApiKey => "api_key",
-        FoundKind::RootKey => "root_key",
-        // The core may learn new kinds of secret; the name is unknown until this crate does.
-        _ => "unknown",
-    }
 }

@@ -11,11 +11,12 @@ use till_core::{KeyId, Request, Scope, UnixTime};
 
 use crate::args::{self, Key};
 use crate::error::raise;
+use crate::policy::Policy;
 use crate::secrets::Keyring;
 
-/// Checks keys against a keyring and a policy. Safe to share across threads: it holds no
-/// mutable state, and it releases the GIL while it checks a key unless a Python revocation
-/// check has to be consulted.
+/// Checks keys against a keyring and a policy. Safe to share across threads: its one changing
+/// part, a role policy, is replaced whole under the core's lock, and it releases the GIL while
+/// it checks a key unless a Python revocation check has to be consulted.
 #[pyclass(frozen, module = "till._till", name = "Verifier")]
 pub(crate) struct Verifier {
     inner: till_core::Verifier,
@@ -41,6 +42,7 @@ impl Verifier {
         leeway,
         revoked = None,
         prefix,
+        policy = None,
     ))]
     fn new(
         keyring: &Bound<'_, Keyring>,
@@ -49,6 +51,7 @@ impl Verifier {
         leeway: i64,
         revoked: Option<Bound<'_, PyAny>>,
         prefix: String,
+        policy: Option<Bound<'_, Policy>>,
     ) -> PyResult<Self> {
         let mut builder = till_core::Verifier::builder(&keyring.get().inner)
             .prefix(&prefix)
@@ -56,6 +59,9 @@ impl Verifier {
             .leeway(args::count(leeway, "leeway is 0 to 86400 seconds")?);
         if let Some(audience) = &audience {
             builder = builder.audience(audience);
+        }
+        if let Some(policy) = policy {
+            builder = builder.policy(policy.get().inner.clone());
         }
         let inner = builder.build().map_err(raise)?;
         let revoked = revoked.map(Revoked::from_py).transpose()?;

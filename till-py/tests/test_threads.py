@@ -8,7 +8,7 @@ from typing import Any, Union
 
 import pytest
 import till
-from conftest import tampered_twins
+from conftest import assert_twins_fail, tampered_twins
 
 NOW = 1_800_000_000
 THREADS = 8
@@ -83,3 +83,43 @@ def test_eight_threads_match_a_serial_run(revoked: str) -> None:
         assert len(rounds) == ROUNDS
         for outcomes in rounds:
             assert outcomes == serial
+
+
+def test_policy_replaced_while_threads_verify() -> None:
+    """Each check sees one whole policy or the other, whichever was in force when it began."""
+    keyring = till.Keyring([till.RootKey.generate()])
+    wide = {"roles": {"support": {"scopes": ["tickets:read", "tickets:write"]}}}
+    narrow = {"roles": {"support": {"scopes": ["tickets:read"]}}}
+    policy = till.Policy(wide)
+    key = till.Issuer(keyring, policy=policy).mint(roles=["support"], ttl=3600, now=NOW)
+    verifier = till.Verifier(keyring, policy=policy)
+    start = threading.Barrier(THREADS + 1)
+
+    def worker(_: int) -> set[object]:
+        start.wait()
+        seen: set[object] = set()
+        for _ in range(ROUNDS * 10):
+            try:
+                seen.add(verifier.verify(key, "tickets:write", now=NOW).scopes)
+            except till.InsufficientScope as refused:
+                seen.add((refused.code, refused.missing))
+        return seen
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        futures = [pool.submit(worker, n) for n in range(THREADS)]
+        start.wait()
+        for n in range(ROUNDS * 10):
+            policy.replace(narrow if n % 2 == 0 else wide)
+        seen: set[object] = set()
+        for future in futures:
+            seen |= future.result()
+    assert seen <= {("tickets:read", "tickets:write"), ("insufficient_scope", ("tickets:write",))}
+    assert seen
+
+    policy.replace(narrow)
+    with pytest.raises(till.InsufficientScope):
+        verifier.verify(key, "tickets:write", now=NOW)
+    assert verifier.verify(key, "tickets:read", now=NOW).scopes == ("tickets:read",)
+    assert_twins_fail(
+        lambda twin: verifier.verify(twin, "tickets:read", now=NOW), key.expose_secret()
+    )

@@ -6,5 +6,12 @@ import typed_usage
 
 
 def test_typed_usage_runs() -> None:
-    labels = ["agent:summarizer", "repo/acme/api:read", "bad_checksum"]
+    labels = [
+        "agent:summarizer",
+        "repo/acme/api:read",
+        "reader",
+        "repo/acme/x:write",
+        "delegation_limit",
+        "bad_checksum",
+    ]
     assert typed_usage.mint_and_check() == labels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -13,7 +14,9 @@ KEYS = load("keys.json")
 ATTENUATE = load("attenuate.json")
 TEXT = load("text.json")
 ROOT_KEYS = load("root_keys.json")
+POLICIES = load("policies.json")
 ROOT_TEXT = {root["id"]: root["text"] for root in KEYS["root_keys"]}
+NOW = 1_800_000_000
 
 # The same key given in each form the functions accept.
 FORMS: dict[str, Callable[[bytes], till.KeyText]] = {
@@ -35,6 +38,12 @@ def key_bytes(case: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
+def policy_of(settings: dict[str, Any]) -> till.Policy | None:
+    """The case's role policy, if it has one."""
+    definition = settings.get("policy")
+    return None if definition is None else till.Policy(definition)
+
+
 def build_verifier(case: dict[str, Any], revocation: str) -> till.Verifier:
     """The case's verifier. Revoked ids are consulted through a live set (or none at all when
     the list is empty, which takes the path that releases the GIL), or through a callable."""
@@ -51,6 +60,7 @@ def build_verifier(case: dict[str, Any], revocation: str) -> till.Verifier:
         leeway=settings["leeway"],
         revoked=revoked,
         prefix=settings["prefix"],
+        policy=policy_of(settings),
     )
 
 
@@ -109,6 +119,7 @@ def test_keys_with_datetimes(case: dict[str, Any]) -> None:
         leeway=timedelta(seconds=settings["leeway"]),
         revoked=frozenset(settings["revoked"]),
         prefix=settings["prefix"],
+        policy=policy_of(settings),
     )
     try:
         now = EPOCH + timedelta(seconds=case["now"])
@@ -194,3 +205,64 @@ def test_root_keys(case: dict[str, Any]) -> None:
     twin = text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1 :]
     with pytest.raises(till.InvalidRootKey):
         till.RootKey.from_text(twin)
+
+
+def test_role_cases_are_present() -> None:
+    with_policy = [case for case in KEYS["cases"] if case["verifier"].get("policy")]
+    assert len(with_policy) >= 4
+    assert any("grant" in case["expect"] for case in with_policy)
+    assert any("error" in case["expect"] for case in with_policy)
+
+
+@pytest.mark.parametrize("case", POLICIES["cases"], ids=names(POLICIES["cases"]))
+def test_policies(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(till.TillError) as refused:
+            till.Policy(case["policy"])
+        assert refused.value.code == expect["error"]
+        assert type(refused.value) is till._errors.BY_CODE[expect["error"]]
+        return
+    roles = till.Policy(case["policy"]).roles
+    assert {name: list(scopes) for name, scopes in roles.items()} == expect["roles"]
+    assert list(roles) == sorted(expect["roles"])
+
+    # The JSON text of the same definition makes the same policy.
+    assert till.Policy.from_json(json.dumps(case["policy"])).roles == roles
+
+
+@pytest.fixture(scope="module")
+def mint_setup(vector_keyring: till.Keyring) -> tuple[till.Issuer, till.Verifier]:
+    """An issuer and a verifier sharing the mint cases' policy."""
+    policy = till.Policy(POLICIES["mint_policy"])
+    issuer = till.Issuer(vector_keyring, policy=policy)
+    return issuer, till.Verifier(vector_keyring, policy=policy)
+
+
+@pytest.mark.parametrize("case", POLICIES["mint_cases"], ids=names(POLICIES["mint_cases"]))
+def test_mint_on_behalf_of_roles(
+    case: dict[str, Any], mint_setup: tuple[till.Issuer, till.Verifier]
+) -> None:
+    issuer, verifier = mint_setup
+    expect = case["expect"]
+    try:
+        key = issuer.mint(
+            case["scopes"],
+            roles=case["roles"],
+            on_behalf_of=case["on_behalf_of"],
+            ttl=3600,
+            now=NOW,
+        )
+    except till.TillError as refused:
+        assert "error" in expect, f"refused: {refused!r}"
+        assert refused.code == expect["error"]
+        assert type(refused) is till._errors.BY_CODE[expect["error"]]
+        if expect["error"] == "exceeds_roles":
+            assert isinstance(refused, till.ExceedsRoles)
+            assert list(refused.beyond) == expect["beyond"]
+        return
+    assert expect == {"ok": True}, "accepted"
+    grant = verifier.authenticate(key, now=NOW)
+    assert list(grant.roles) == case["roles"]
+    assert grant.key_id == key.key_id
+    assert_twins_fail(lambda twin: verifier.authenticate(twin, now=NOW), key.expose_secret())

@@ -74,6 +74,29 @@ def mint_and_check() -> list[str]:
     assert claims.key_id == other.key_id and len(blocks) == 1 and len(found) == 1
     assert text not in clean
 
+    # Roles: a shared policy, resolved at every verify, and a ceiling when minting.
+    policy = till.Policy({"roles": {"reader": {"scopes": ["repo/acme/*:read"]}}})
+    same_policy = till.Policy.from_toml('[roles.reader]\nscopes = ["repo/acme/*:read"]\n')
+    from_json = till.Policy.from_json('{"roles": {"reader": {"scopes": ["users:read"]}}}')
+    resolved: dict[str, tuple[str, ...]] = policy.roles
+    assert resolved == same_policy.roles != from_json.roles
+    role_issuer = till.Issuer(keyring, policy=policy)
+    role_key = role_issuer.mint(roles=["reader"], on_behalf_of=["reader"], ttl=60, now=now)
+    role_verifier = till.Verifier(keyring, policy=policy)
+    roles: tuple[str, ...] = role_verifier.verify(role_key, "repo/acme/x:read", now=now).roles
+    policy.replace(from_json)
+    policy.replace({"roles": {"reader": {"scopes": ["users:read"]}}})
+    try:
+        role_issuer.mint(["repo/acme/x:write"], on_behalf_of=["reader"], ttl=60, now=now)
+    except till.ExceedsRoles as refused:
+        beyond: tuple[str, ...] = refused.beyond
+        labels.extend(roles + beyond)
+    sealed = till.attenuate(role_key, max_delegation=0, now=now)
+    try:
+        till.attenuate(sealed, now=now)
+    except till.DelegationLimit as refused:
+        labels.append(refused.code)
+
     # A tampered copy of an accepted key is refused.
     typo = text[:-7] + ("B" if text[-7] == "A" else "A") + text[-6:]
     try:

@@ -50,7 +50,7 @@ from ._errors import (
     WrongAudience,
     WrongEnvironment,
 )
-from ._till import ApiKey, Grant, Keyring, RootKey, __version__
+from ._till import ApiKey, Grant, Keyring, Policy, RootKey, __version__
 from ._types import Found, Link, Unverified, UnverifiedBlock
 
 __all__ = [
@@ -75,6 +75,7 @@ __all__ = [
     "Link",
     "Malformed",
     "NotYetValid",
+    "Policy",
     "Revocation",
     "Revoked",
     "RootKey",

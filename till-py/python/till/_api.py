@@ -12,7 +12,7 @@ from typing import Callable, Union
 
 from . import _till
 from ._convert import datetime_of, names, seconds_at, seconds_of
-from ._till import ApiKey, Grant, Keyring
+from ._till import ApiKey, Grant, Keyring, Policy
 from ._types import Found, Unverified, UnverifiedBlock
 
 KeyText = Union[str, bytes, bytearray, memoryview, ApiKey]
@@ -25,17 +25,24 @@ container of revoked ids (such as a ``set``) that is read afresh at every check.
 
 
 class Issuer:
-    """Mints keys with the first root key of a keyring."""
+    """Mints keys with the first root key of a keyring.
 
-    __slots__ = ("_inner", "_keyring", "_prefix")
+    With a ``policy``, the roles a key carries must be defined in it, and minting
+    ``on_behalf_of`` roles is held to what those roles allow, as the policy stands at the time.
+    """
 
-    def __init__(self, keyring: Keyring, prefix: str = "till") -> None:
-        self._inner = _till.Issuer(keyring, prefix)
+    __slots__ = ("_inner", "_keyring", "_policy", "_prefix")
+
+    def __init__(
+        self, keyring: Keyring, prefix: str = "till", *, policy: Policy | None = None
+    ) -> None:
+        self._inner = _till.Issuer(keyring, prefix, policy=policy)
         self._keyring = keyring
         self._prefix = prefix
+        self._policy = policy
 
     def __repr__(self) -> str:
-        return f"till.Issuer({self._keyring!r}, prefix={self._prefix!r})"
+        return f"till.Issuer({self._keyring!r}, prefix={self._prefix!r}, policy={self._policy!r})"
 
     def mint(
         self,
@@ -50,13 +57,18 @@ class Issuer:
         not_before: datetime | int | None = None,
         max_delegation: int | None = None,
         roles: Iterable[str] = (),
+        on_behalf_of: Iterable[str] | None = None,
         now: datetime | int | None = None,
     ) -> ApiKey:
         """Mints a key granting ``scopes`` (and ``roles``, for the verifier's policy).
 
         Exactly one of ``ttl`` (a ``timedelta`` or seconds), ``expires_at`` (an aware
         ``datetime`` or seconds since the epoch) and ``never_expires=True`` says when the key
-        ends. ``now`` replaces the system clock, for fixtures and tests.
+        ends. ``max_delegation`` limits how many times the key can be attenuated (0: never).
+        ``on_behalf_of`` names the roles of whoever the key is minted for: every scope, and
+        every scope of the carried ``roles``, must lie within them, or
+        :class:`till.ExceedsRoles` names those beyond (it needs an issuer with a policy).
+        ``now`` replaces the system clock, for fixtures and tests.
         """
         return self._inner.mint(
             names(scopes, "scopes") or [],
@@ -69,6 +81,7 @@ class Issuer:
             not_before=seconds_at(not_before, "not_before"),
             max_delegation=max_delegation,
             roles=names(roles, "roles") or [],
+            on_behalf_of=names(on_behalf_of, "on_behalf_of"),
             now=seconds_at(now, "now"),
         )
 
@@ -79,10 +92,12 @@ class Verifier:
     Build one at startup and share it: it is immutable and safe to use from many threads.
     Without ``revoked`` it releases the GIL while it checks a key. ``revoked`` is consulted,
     after a key's tag is proven, with every id in its chain (the key id, then each block id);
-    an exception it raises propagates and nothing is granted.
+    an exception it raises propagates and nothing is granted. ``policy`` resolves the roles
+    keys carry, as it stands at each check (see :meth:`Policy.replace`); without one, or for a
+    role it does not define, a role grants nothing.
     """
 
-    __slots__ = ("_inner", "_settings")
+    __slots__ = ("_inner", "_policy", "_settings")
 
     def __init__(
         self,
@@ -93,6 +108,7 @@ class Verifier:
         leeway: timedelta | int = 0,
         revoked: Revocation | None = None,
         prefix: str = "till",
+        policy: Policy | None = None,
     ) -> None:
         self._inner = _till.Verifier(
             keyring,
@@ -101,14 +117,16 @@ class Verifier:
             leeway=seconds_of(leeway, "leeway") or 0,
             revoked=revoked,
             prefix=prefix,
+            policy=policy,
         )
         self._settings = (
             f"{keyring!r}, env={env!r}, audience={audience!r}, leeway={leeway!r}, "
             f"revoked={revoked!r}, prefix={prefix!r}"
         )
+        self._policy = policy
 
     def __repr__(self) -> str:
-        return f"till.Verifier({self._settings})"
+        return f"till.Verifier({self._settings}, policy={self._policy!r})"
 
     def verify(
         self,

@@ -176,10 +176,21 @@ class InvalidPolicy(TillError):
 
 
 class ExceedsRoles(TillError):
-    """Minting on behalf of roles asked for more than those roles allow."""
+    """Minting on behalf of roles asked for more than those roles allow.
+
+    ``beyond`` holds the scopes that no scope of those roles covers, sorted: the key's own
+    scopes and those of the roles it would carry.
+    """
 
     code = "exceeds_roles"
     number = 21
+
+    def __init__(self, message: str, beyond: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.beyond: tuple[str, ...] = tuple(beyond)
+
+    def __reduce__(self) -> tuple[type[ExceedsRoles], tuple[str, tuple[str, ...]]]:
+        return (type(self), (self.message, self.beyond))
 
 
 ALL: tuple[type[TillError], ...] = (

@@ -1,6 +1,6 @@
 """Stubs of the compiled module ``till._till``. Use the ``till`` package instead."""
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from datetime import datetime
 from typing import Callable, NoReturn, TypedDict, final
 
@@ -11,6 +11,7 @@ __all__ = [
     "Grant",
     "Issuer",
     "Keyring",
+    "Policy",
     "RootKey",
     "Verifier",
     "__version__",
@@ -165,11 +166,47 @@ class Grant:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
+class Policy:
+    """A role policy shared by the verifiers and issuers built with it.
+
+    ``replace()`` puts another in force for all of them at once: the next check of every key,
+    even one minted earlier, resolves its roles against the new policy.
+    """
+
+    def __new__(cls, definition: Mapping[str, object]) -> Policy:
+        """A policy from a mapping such as ``{"roles": {"support": {"scopes": [...]}}}``;
+        each role has ``scopes`` and ``includes`` (other roles), both optional.
+
+        Raises :class:`till.InvalidPolicy`, naming the fault, for an include of a role that is
+        not defined, roles that include each other in a cycle, a role name or scope that
+        breaks the grammar, or a field that is not ``roles``, ``scopes`` or ``includes``.
+        """
+
+    @staticmethod
+    def from_toml(text: str) -> Policy:
+        """A policy from TOML text: a ``[roles.<name>]`` table per role, with ``scopes`` and
+        ``includes``."""
+
+    @staticmethod
+    def from_json(text: str) -> Policy:
+        """A policy from JSON text of the same shape as the mapping the constructor takes."""
+
+    @property
+    def roles(self) -> dict[str, tuple[str, ...]]:
+        """Every role, by name in sorted order, with the scopes it allows, includes followed
+        and reduced to the fewest patterns that say the same."""
+
+    def replace(self, policy: Policy | Mapping[str, object]) -> None:
+        """Puts ``policy`` (another ``Policy``, whose current roles are copied, or a
+        definition) in force for every verifier and issuer built with this one. An invalid
+        definition raises and leaves the policy in force unchanged."""
+
 _Key = str | bytes | bytearray | memoryview | ApiKey
 
 @final
 class Issuer:
-    def __new__(cls, keyring: Keyring, prefix: str) -> Issuer: ...
+    def __new__(cls, keyring: Keyring, prefix: str, *, policy: Policy | None = None) -> Issuer: ...
     def mint(
         self,
         scopes: list[str] = ...,
@@ -183,6 +220,7 @@ class Issuer:
         not_before: int | None = None,
         max_delegation: int | None = None,
         roles: list[str] = ...,
+        on_behalf_of: list[str] | None = None,
         now: int | None = None,
     ) -> ApiKey: ...
 
@@ -197,6 +235,7 @@ class Verifier:
         leeway: int,
         revoked: Callable[[str], object] | Container[str] | None = None,
         prefix: str,
+        policy: Policy | None = None,
     ) -> Verifier: ...
     def verify(
         self,
