@@ -18,9 +18,20 @@ pub(crate) fn encode(text: &[u8]) -> [u8; LEN] {
     out
 }
 
-/// Whether `written` is the checksum of `text`.
+/// Whether `written` is the checksum of `text`. Reads the written digits rather than writing
+/// the computed ones, which spares six divisions on every verify.
 pub(crate) fn matches(text: &[u8], written: &[u8]) -> bool {
-    written == encode(text)
+    let mut value = 0u64;
+    for &c in written {
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'Z' => c - b'A' + 10,
+            b'a'..=b'z' => c - b'a' + 36,
+            _ => return false,
+        };
+        value = value * 62 + u64::from(digit);
+    }
+    written.len() == LEN && value == u64::from(crc32(text))
 }
 
 /// Streaming CRC-32, for scanning text where a key may end at several places.

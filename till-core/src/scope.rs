@@ -211,24 +211,61 @@ pub(crate) fn validate(scope: &[u8]) -> Result<(), ScopeError> {
     validate_parts(resource, action)
 }
 
-/// Validates a resource and an action (the caller checks the combined length).
+/// Validates a resource and an action (the caller checks the combined length). One pass
+/// over the bytes: this runs for every scope of every key verified.
 pub(crate) fn validate_parts(resource: &[u8], action: &[u8]) -> Result<(), ScopeError> {
-    let mut segments = resource.split(|&c| c == b'/').peekable();
-    while let Some(segment) = segments.next() {
-        let last = segments.peek().is_none();
-        match segment {
-            b"*" => {}
-            b"**" if last => {}
-            b"**" => return Err(ScopeError::Wildcard),
-            _ => validate_segment(segment)?,
+    let mut rest = resource;
+    loop {
+        match rest.iter().position(|&c| c == b'/') {
+            Some(slash) => {
+                validate_segment(&rest[..slash], false)?;
+                rest = &rest[slash + 1..];
+            }
+            None => {
+                validate_segment(rest, true)?;
+                break;
+            }
         }
     }
-    match action {
-        b"*" => Ok(()),
-        b"**" => Err(ScopeError::Wildcard),
-        _ => validate_segment(action),
+    validate_segment(action, false)
+}
+
+/// One segment: `*`, a final `**` where `tail` allows it, or a name.
+fn validate_segment(segment: &[u8], tail: bool) -> Result<(), ScopeError> {
+    match segment {
+        b"*" => return Ok(()),
+        b"**" if tail => return Ok(()),
+        b"" | b"." | b".." => return Err(ScopeError::Segment),
+        _ => {}
+    }
+    let class = segment
+        .iter()
+        .fold(0, |acc, &c| acc | SEGMENT_CLASS[usize::from(c)]);
+    if class & STAR != 0 {
+        Err(ScopeError::Wildcard)
+    } else if class & FOREIGN != 0 {
+        Err(ScopeError::Character)
+    } else {
+        Ok(())
     }
 }
+
+const STAR: u8 = 1;
+const FOREIGN: u8 = 2;
+
+/// For each byte: 0 inside a name, `STAR` for `*`, `FOREIGN` for anything else.
+const SEGMENT_CLASS: [u8; 256] = {
+    let mut table = [FOREIGN; 256];
+    let mut c = 0;
+    while c < 256 {
+        if is_segment_char(c as u8) {
+            table[c] = 0;
+        }
+        c += 1;
+    }
+    table[b'*' as usize] = STAR;
+    table
+};
 
 /// Splits a scope at its one `:`.
 fn split(scope: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -238,19 +275,6 @@ fn split(scope: &[u8]) -> Option<(&[u8], &[u8])> {
         return None;
     }
     Some((resource, action))
-}
-
-fn validate_segment(segment: &[u8]) -> Result<(), ScopeError> {
-    if segment.is_empty() || segment == b"." || segment == b".." {
-        return Err(ScopeError::Segment);
-    }
-    if segment.contains(&b'*') {
-        return Err(ScopeError::Wildcard);
-    }
-    if !segment.iter().all(|&c| is_segment_char(c)) {
-        return Err(ScopeError::Character);
-    }
-    Ok(())
 }
 
 pub(crate) const fn is_segment_char(c: u8) -> bool {

@@ -77,13 +77,7 @@ impl Verifier {
         request: &Request,
         now: UnixTime,
     ) -> Result<Grant, Error> {
-        let key = key.as_ref();
-        // Most keys are short: decode them into a small buffer and spare the large one.
-        if key.len() <= 512 {
-            self.check::<384>(key, Some(request), now, None)
-        } else {
-            self.check::<MAX_PAYLOAD_LEN>(key, Some(request), now, None)
-        }
+        self.sized(key.as_ref(), Some(request), now, None)
     }
 
     /// Verifies `key` without asking for any scope: proves the key genuine, current and not
@@ -94,12 +88,7 @@ impl Verifier {
 
     /// [`Verifier::authenticate`] as if the time were `now`.
     pub fn authenticate_at(&self, key: impl AsRef<[u8]>, now: UnixTime) -> Result<Grant, Error> {
-        let key = key.as_ref();
-        if key.len() <= 512 {
-            self.check::<384>(key, None, now, None)
-        } else {
-            self.check::<MAX_PAYLOAD_LEN>(key, None, now, None)
-        }
+        self.sized(key.as_ref(), None, now, None)
     }
 
     /// Verifies `key` at `now`, consulting `is_revoked` for every id in the chain in addition
@@ -113,11 +102,22 @@ impl Verifier {
         now: UnixTime,
         is_revoked: &dyn Fn(&KeyId) -> bool,
     ) -> Result<Grant, Error> {
-        let key = key.as_ref();
-        if key.len() <= 512 {
-            self.check::<384>(key, request, now, Some(is_revoked))
-        } else {
-            self.check::<MAX_PAYLOAD_LEN>(key, request, now, Some(is_revoked))
+        self.sized(key.as_ref(), request, now, Some(is_revoked))
+    }
+
+    /// Most keys are short: decode them into a buffer of their size, sparing the large one
+    /// the cost of being zeroed and wiped.
+    fn sized(
+        &self,
+        key: &[u8],
+        request: Option<&Request>,
+        now: UnixTime,
+        extra: Option<&dyn Fn(&KeyId) -> bool>,
+    ) -> Result<Grant, Error> {
+        match key.len() {
+            0..=172 => self.check::<128>(key, request, now, extra),
+            173..=512 => self.check::<384>(key, request, now, extra),
+            _ => self.check::<MAX_PAYLOAD_LEN>(key, request, now, extra),
         }
     }
 
@@ -166,7 +166,7 @@ impl Verifier {
         let root_key = self
             .keyring
             .find(payload.root_key_id())
-            .ok_or(Error::UnknownRootKey(payload.root_key_id()))?;
+            .ok_or_else(|| Error::UnknownRootKey(payload.root_key_id()))?;
 
         // The chain: one HMAC for the root, one per block, compared in constant time at the end.
         let mut tag = mac::root_tag(root_key.mac(), parts.head, at(data, &payload.root.bytes));
