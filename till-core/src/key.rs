@@ -229,12 +229,11 @@ pub(crate) fn decode<'a>(text: &'a [u8], out: &mut [u8]) -> Result<(Text<'a>, us
     if text.len() > MAX_KEY_LEN {
         return Err(Error::TooLarge(Limit::KeyLength));
     }
-    let first = find(text, 0).ok_or_else(|| Error::Malformed(Malformed::Shape))?;
-    let second = find(text, first + 1).ok_or_else(|| Error::Malformed(Malformed::Shape))?;
-    let prefix =
-        Prefix::from_bytes(&text[..first]).ok_or_else(|| Error::Malformed(Malformed::Prefix))?;
+    let first = find(text, 0).ok_or(Error::Malformed(Malformed::Shape))?;
+    let second = find(text, first + 1).ok_or(Error::Malformed(Malformed::Shape))?;
+    let prefix = Prefix::from_bytes(&text[..first]).ok_or(Error::Malformed(Malformed::Prefix))?;
     let env = Env::from_bytes(&text[first + 1..second])
-        .ok_or_else(|| Error::Malformed(Malformed::Environment))?;
+        .ok_or(Error::Malformed(Malformed::Environment))?;
 
     let rest = &text[second + 1..];
     if rest.len() <= checksum::LEN {

@@ -66,7 +66,9 @@ impl RootKey {
         let body = text
             .strip_prefix(ROOT_KEY_PREFIX)
             .filter(|b| b.len() == ROOT_KEY_BODY + checksum::LEN)
-            .ok_or_else(|| Error::InvalidRootKey("expected tillroot_ followed by 53 characters"))?;
+            .ok_or(Error::InvalidRootKey(
+                "expected tillroot_ followed by 53 characters",
+            ))?;
         let (checked, written) = text.as_bytes().split_at(text.len() - checksum::LEN);
         if !checksum::matches(checked, written) {
             return Err(Error::InvalidRootKey("the checksum does not match"));
