@@ -8,8 +8,8 @@
  *   the same numbers and names, via till_status_code, as every other Till interface), or a
  *   code of this interface (100 and up).
  * - Results go only to trailing out-parameters, written only on success. The exceptions are
- *   stated: TILL_BUFFER_TOO_SMALL writes the needed length, and the verify functions write
- *   an error's details on a refusal.
+ *   stated: TILL_BUFFER_TOO_SMALL writes the needed length, and the verify, mint and
+ *   policy functions write an error's details to an optional out_error on failure.
  * - Text arguments are a pointer and a length; no NUL is needed and an embedded NUL is an
  *   ordinary byte. NULL with length 0 is the empty text; NULL with any other length fails
  *   with TILL_NULL_ARGUMENT, as does any other NULL where a value is required.
@@ -22,8 +22,8 @@
  * - No input makes Till crash the host: a failure inside Till returns
  *   TILL_INTERNAL_PANIC.
  *
- * Threads: root keys, keyrings, issuers, requests, verifiers, grants and revocation lists
- * may be used from several threads at once. A verifier in particular is built once and
+ * Threads: root keys, keyrings, issuers, requests, verifiers, grants, policies and
+ * revocation lists may be used from several threads at once. A verifier in particular is built once and
  * shared: any number of threads may call till_verifier_verify on it concurrently. Claims,
  * attenuations and builders must not be changed by two threads at once.
  */
@@ -65,8 +65,10 @@ typedef struct till_attenuation till_attenuation;
 typedef struct till_claims till_claims;
 
 /**
- * Why a key was refused: a status of the core, a message, and for
- * `TILL_INSUFFICIENT_SCOPE` the scopes that were not granted. Holds no secret.
+ * Why a call failed, for the functions that offer an `out_error` (verify, mint and
+ * policy): a status of the core, a message, the scopes not granted for
+ * `TILL_INSUFFICIENT_SCOPE`, and the scopes beyond the roles for `TILL_EXCEEDS_ROLES`.
+ * Holds no secret.
  */
 typedef struct till_error till_error;
 

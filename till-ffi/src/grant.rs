@@ -31,8 +31,10 @@ impl till_grant {
     }
 }
 
-/// Why a key was refused: a status of the core, a message, and for
-/// `TILL_INSUFFICIENT_SCOPE` the scopes that were not granted. Holds no secret.
+/// Why a call failed, for the functions that offer an `out_error` (verify, mint and
+/// policy): a status of the core, a message, the scopes not granted for
+/// `TILL_INSUFFICIENT_SCOPE`, and the scopes beyond the roles for `TILL_EXCEEDS_ROLES`.
+/// Holds no secret.
 #[derive(Debug)]
 pub struct till_error(pub(crate) Error);
 
