@@ -2161,7 +2161,7 @@ pub(crate) fn policies() -> Value {
     struct M {
         name: &'static str,
         comment: &'static str,
-        on_behalf_of: &'static [&'static str],
+        on_behalf_of: Option<&'static [&'static str]>,
         scopes: &'static [&'static str],
         roles: &'static [&'static str],
         expect: Result<(), (&'static str, &'static [&'static str])>,
@@ -2170,7 +2170,7 @@ pub(crate) fn policies() -> Value {
         M {
             name: "within_role",
             comment: "Scopes the role allows.",
-            on_behalf_of: &["support"],
+            on_behalf_of: Some(&["support"]),
             scopes: &["tickets:read"],
             roles: &[],
             expect: Ok(()),
@@ -2178,7 +2178,7 @@ pub(crate) fn policies() -> Value {
         M {
             name: "within_included_role",
             comment: "A scope of an included role.",
-            on_behalf_of: &["lead"],
+            on_behalf_of: Some(&["lead"]),
             scopes: &["tickets:read", "tickets:assign"],
             roles: &[],
             expect: Ok(()),
@@ -2186,7 +2186,7 @@ pub(crate) fn policies() -> Value {
         M {
             name: "beyond_role",
             comment: "Scopes beyond the role are named.",
-            on_behalf_of: &["support"],
+            on_behalf_of: Some(&["support"]),
             scopes: &["tickets:read", "tickets:assign", "admin:*"],
             roles: &[],
             expect: Err(("exceeds_roles", &["admin:*", "tickets:assign"])),
@@ -2194,7 +2194,7 @@ pub(crate) fn policies() -> Value {
         M {
             name: "carried_role_beyond",
             comment: "Carrying a role wider than one's own.",
-            on_behalf_of: &["support"],
+            on_behalf_of: Some(&["support"]),
             scopes: &[],
             roles: &["lead"],
             expect: Err(("exceeds_roles", &["tickets:assign"])),
@@ -2202,7 +2202,7 @@ pub(crate) fn policies() -> Value {
         M {
             name: "carried_role_within",
             comment: "Carrying a role one's own includes.",
-            on_behalf_of: &["lead"],
+            on_behalf_of: Some(&["lead"]),
             scopes: &[],
             roles: &["support"],
             expect: Ok(()),
@@ -2210,15 +2210,31 @@ pub(crate) fn policies() -> Value {
         M {
             name: "unknown_ceiling_role",
             comment: "A role the policy lacks allows nothing.",
-            on_behalf_of: &["ghost"],
+            on_behalf_of: Some(&["ghost"]),
             scopes: &["tickets:read"],
             roles: &[],
             expect: Err(("exceeds_roles", &["tickets:read"])),
         },
         M {
+            name: "empty_ceiling",
+            comment: "Minting on behalf of no roles at all allows nothing.",
+            on_behalf_of: Some(&[]),
+            scopes: &["tickets:read"],
+            roles: &[],
+            expect: Err(("exceeds_roles", &["tickets:read"])),
+        },
+        M {
+            name: "no_ceiling",
+            comment: "Without a ceiling, carried roles need only exist.",
+            on_behalf_of: None,
+            scopes: &["admin:*"],
+            roles: &["support"],
+            expect: Ok(()),
+        },
+        M {
             name: "unknown_carried_role",
             comment: "A carried role must be defined.",
-            on_behalf_of: &[],
+            on_behalf_of: None,
             scopes: &[],
             roles: &["ghost"],
             expect: Err(("invalid_policy", &[])),
@@ -2231,8 +2247,8 @@ pub(crate) fn policies() -> Value {
     for m in mints {
         let mut claims = Claims::new(m.scopes, Expiry::After(Duration::from_secs(HOUR))).unwrap();
         claims = claims.roles(m.roles.iter().copied()).unwrap();
-        if !m.on_behalf_of.is_empty() {
-            claims = claims.on_behalf_of(m.on_behalf_of.iter().copied()).unwrap();
+        if let Some(ceiling) = m.on_behalf_of {
+            claims = claims.on_behalf_of(ceiling.iter().copied()).unwrap();
         }
         let result = issuer.mint_at(&claims, UnixTime::from_secs(ISSUED));
         let expect = match (m.expect, result) {

@@ -39,7 +39,7 @@ pub struct Claims {
     audience: Option<String>,
     env: Env,
     max_delegation: Option<u8>,
-    on_behalf_of: Vec<String>,
+    on_behalf_of: Option<Vec<String>>,
 }
 
 impl Claims {
@@ -62,7 +62,7 @@ impl Claims {
             audience: None,
             env: Env::LIVE,
             max_delegation: None,
-            on_behalf_of: Vec::new(),
+            on_behalf_of: None,
         })
     }
 
@@ -112,17 +112,19 @@ impl Claims {
 
     /// Mints on behalf of someone holding `roles`: the issuer's policy must allow every
     /// scope and every carried role within the union of those roles, or minting fails with
-    /// [`Error::ExceedsRoles`] naming what exceeds them. The roles are not written into the
+    /// [`Error::ExceedsRoles`] naming what exceeds them. An empty list allows nothing. The roles are not written into the
     /// key; use [`Claims::roles`] for that.
     pub fn on_behalf_of<I, S>(mut self, roles: I) -> Result<Self, Error>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
+        // Even an empty list sets a ceiling: it then allows nothing, rather than everything.
+        let ceiling = self.on_behalf_of.get_or_insert_with(Vec::new);
         for role in roles {
             let role = role.into();
             scope::validate_role(&role)?;
-            self.on_behalf_of.push(role);
+            ceiling.push(role);
         }
         Ok(self)
     }
@@ -241,29 +243,29 @@ impl Issuer {
     /// Carried roles must exist in the policy; claims made on behalf of roles must stay
     /// within them, carried roles included.
     fn check_roles(&self, claims: &Claims) -> Result<(), Error> {
-        let Some(policy) = &self.policy else {
-            if claims.on_behalf_of.is_empty() {
-                return Ok(());
+        let policy = match (&self.policy, &claims.on_behalf_of) {
+            (Some(policy), _) => policy.current(),
+            (None, None) => return Ok(()),
+            (None, Some(_)) => {
+                return Err(Error::InvalidArgument(
+                    "minting on behalf of roles needs a policy",
+                ));
             }
-            return Err(Error::InvalidArgument(
-                "minting on behalf of roles needs a policy",
-            ));
         };
-        let policy = policy.current();
         if let Some(unknown) = claims.roles.iter().find(|r| policy.scopes(r).is_none()) {
             return Err(Error::InvalidPolicy(format!(
                 "role `{unknown}` is not defined"
             )));
         }
-        if claims.on_behalf_of.is_empty() {
+        let Some(ceiling) = &claims.on_behalf_of else {
             return Ok(());
-        }
+        };
         let carried = claims
             .roles
             .iter()
             .filter_map(|r| policy.scopes(r))
             .flatten();
-        let mut beyond = policy.beyond(&claims.on_behalf_of, claims.scopes.iter().chain(carried));
+        let mut beyond = policy.beyond(ceiling, claims.scopes.iter().chain(carried));
         if beyond.is_empty() {
             return Ok(());
         }

@@ -283,3 +283,22 @@ fn delegation_limits_hold_at_attenuation_and_at_verify() {
     let past = attenuate_at(leaf.expose_secret(), &Attenuation::new(), now);
     assert_eq!(past.unwrap_err().code().as_str(), "delegation_limit");
 }
+
+#[test]
+fn an_empty_ceiling_allows_nothing() {
+    let (_, _, issuer, _) = setup();
+    let now = UnixTime::from_secs(NOW);
+    let claims = Claims::new(["tickets:read"], hour())
+        .unwrap()
+        .on_behalf_of(Vec::<String>::new())
+        .unwrap();
+    match issuer.mint_at(&claims, now) {
+        Err(Error::ExceedsRoles(beyond)) => assert_eq!(beyond[0].as_str(), "tickets:read"),
+        other => panic!("an empty ceiling let a key through: {other:?}"),
+    }
+    let unbounded = Claims::new(["tickets:read"], hour()).unwrap();
+    assert!(
+        issuer.mint_at(&unbounded, now).is_ok(),
+        "no ceiling at all is not an empty one"
+    );
+}

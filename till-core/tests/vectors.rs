@@ -165,9 +165,10 @@ fn policy_cases() {
         let expiry = till_core::Expiry::After(std::time::Duration::from_secs(60));
         let mut claims = till_core::Claims::new(str_list(&case["scopes"]), expiry).unwrap();
         claims = claims.roles(str_list(&case["roles"])).unwrap();
-        let ceiling = str_list(&case["on_behalf_of"]);
-        if !ceiling.is_empty() {
-            claims = claims.on_behalf_of(ceiling).unwrap();
+        if !case["on_behalf_of"].is_null() {
+            claims = claims
+                .on_behalf_of(str_list(&case["on_behalf_of"]))
+                .unwrap();
         }
         let got = match issuer.mint(&claims) {
             Ok(_) => json!({ "ok": true }),

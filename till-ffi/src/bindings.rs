@@ -160,9 +160,9 @@ pub struct Claims {
     #[uniffi(default = [])]
     pub roles: Vec<String>,
     /// Roles the key is minted on behalf of: the issuer's policy must allow every scope and
-    /// carried role within them.
-    #[uniffi(default = [])]
-    pub on_behalf_of: Vec<String>,
+    /// carried role within them. An empty list allows nothing; `None` sets no ceiling.
+    #[uniffi(default = None)]
+    pub on_behalf_of: Option<Vec<String>>,
 }
 
 impl Claims {
@@ -172,9 +172,10 @@ impl Claims {
             Expiry::At { unix_time } => core::Expiry::At(UnixTime::from_secs(unix_time)),
             Expiry::Never => core::Expiry::Never,
         };
-        let mut claims = core::Claims::new(&self.scopes, expiry)?
-            .roles(self.roles.clone())?
-            .on_behalf_of(self.on_behalf_of.clone())?;
+        let mut claims = core::Claims::new(&self.scopes, expiry)?.roles(self.roles.clone())?;
+        if let Some(ceiling) = &self.on_behalf_of {
+            claims = claims.on_behalf_of(ceiling.clone())?;
+        }
         if let Some(subject) = &self.subject {
             claims = claims.subject(subject);
         }

@@ -550,7 +550,9 @@ static void run_mint(fx_cursor *c) {
   till_error *error = NULL;
   OK(till_claims_new(scopes.items, scopes.len, TILL_EXPIRY_AFTER, 3600, &claims));
   OK(till_claims_add_roles(claims, roles.items, roles.len));
-  OK(till_claims_add_on_behalf_of(claims, on_behalf_of.items, on_behalf_of.len));
+  if (!on_behalf_of.null) {
+    OK(till_claims_add_on_behalf_of(claims, on_behalf_of.items, on_behalf_of.len));
+  }
   till_status status =
       test_seen(till_issuer_mint_at(minting.issuer, claims, NOW_MINT, &key, &error));
   if (strcmp(expect, "ok") == 0) {
