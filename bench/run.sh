@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Runs Till's benchmarks and writes docs/BENCHMARKS.md from what they print: the Rust report
+# (Till's verify, its HMAC floor and its peers, allocations, throughput), the criterion
+# benchmark, the Python and Node benchmarks of the bindings, and the C interface.
+#
+#   bash bench/run.sh
+#
+# Not part of CI: it times things, and timings depend on the machine. About 5 minutes when
+# the builds are warm; the first build of the peers takes about 10 more.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+: >"$work/commands.txt"
+
+step() {
+    printf '\n== %s\n' "$*"
+}
+
+# Runs a command and records it, as given, for the Commands section of the report.
+run() {
+    printf '%s\n' "$*" >>"$work/commands.txt"
+    "$@"
+}
+
+target_dir() {
+    cargo metadata --format-version 1 --no-deps --manifest-path "$1" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
+}
+
+machine() {
+    python3 - "$1" <<'EOF'
+import json, os, platform, subprocess, sys
+model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+              if line.startswith("model name")), "unknown")
+def version(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        return "not found"
+json.dump({
+    "nproc": os.cpu_count(),
+    "model": model,
+    "loadavg": open("/proc/loadavg").read().split()[:3],
+    "kernel": platform.release(),
+    "rustc": version("rustc", "--version"),
+    "gcc": version("gcc", "--version"),
+    "node": version("node", "--version"),
+}, open(sys.argv[1], "w"), indent=1)
+EOF
+}
+
+step "machine"
+date -u '+%Y-%m-%d %H:%M UTC' >"$work/date.txt"
+machine "$work/machine-start.json"
+cat "$work/machine-start.json"
+
+step "build (release)"
+bench_target="$(target_dir bench/Cargo.toml)"
+run cargo build --release --manifest-path bench/Cargo.toml --bin report
+run cargo bench --manifest-path bench/Cargo.toml --bench verify --no-run
+report="$bench_target/release/report"
+
+step "Rust report"
+run "$report" --json "$work/report.json" | tee "$work/report.md"
+
+step "criterion"
+rm -rf "$bench_target/criterion/verify"
+run cargo bench --manifest-path bench/Cargo.toml --bench verify -- \
+    --warm-up-time 1 --measurement-time 3 --noplot
+python3 - "$bench_target/criterion/verify" "$work/criterion.json" <<'EOF'
+import json, pathlib, sys
+medians = {}
+for estimates in sorted(pathlib.Path(sys.argv[1]).glob("*/new/estimates.json")):
+    meta = json.loads((estimates.parent / "benchmark.json").read_text())
+    medians[meta["function_id"]] = json.loads(estimates.read_text())["median"]["point_estimate"]
+json.dump(medians, open(sys.argv[2], "w"), indent=1)
+print(json.dumps(medians, indent=1))
+EOF
+
+step "C interface"
+# till-ffi has no benchmark of its own: bench/c/verify_bench.c times verify through till.h.
+run cargo build -p till-ffi --release
+ffi_lib="$(target_dir Cargo.toml)/release/libtill_ffi.a"
+c_bench="$bench_target/release/verify_bench"
+run gcc -std=c11 -O2 -Wall -Wextra -Werror -Itill-ffi/include -o "$c_bench" \
+    bench/c/verify_bench.c "$ffi_lib" -lpthread -ldl -lm
+read -r root_key key scope now < <(python3 - <<'EOF'
+import json
+vectors = json.load(open("test-vectors/keys.json"))
+case = next(c for c in vectors["cases"] if c["name"] == "reference")
+roots = {r["id"]: r["text"] for r in vectors["root_keys"]}
+print(roots[case["verifier"]["root_keys"][0]], case["key"], case["request"]["scope"], case["now"])
+EOF
+)
+printf '%s\n' "$c_bench ROOT_KEY KEY SCOPE NOW  # the reference case of keys.json" \
+    >>"$work/commands.txt"
+# C and Rust take turns, three times, so that both see the same changes in load.
+: >"$work/c.txt"
+for _ in 1 2 3; do
+    "$c_bench" "$root_key" "$key" "$scope" "$now" | tee -a "$work/c.txt"
+    run "$report" --reference-only | tee -a "$work/c.txt"
+done
+
+step "Python binding"
+: >"$work/python.txt"
+venv="till-py/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    run bash till-py/run-tests.sh >"$work/python-setup.log" 2>&1 ||
+        echo "till-py/run-tests.sh failed; see its output" >>"$work/python.txt"
+fi
+# The installed wheel (run-tests.sh builds it with --release) is what is measured. An
+# editable install from `maturin develop` may be a debug build; then a release wheel is
+# built into a virtual environment of the benchmark's own.
+python=""
+if [ -x "$venv/bin/python" ] && (cd "$work" && "$venv/bin/python" -c '
+import sys, jwt, till._till as t
+sys.exit("site-packages" not in t.__file__)') 2>/dev/null; then
+    python="$venv/bin/python"
+    echo "interpreter: $venv (wheel installed by till-py/run-tests.sh)" >>"$work/python.txt"
+else
+    own="$bench_target/python"
+    if run python3 -m venv "$own/venv" &&
+        run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
+            'maturin>=1.16,<2' PyJWT &&
+        run "$own/venv/bin/maturin" build -q --release -m till-py/Cargo.toml -o "$own/wheels" &&
+        run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
+            --force-reinstall --no-deps "$own"/wheels/till-*.whl; then
+        python="$own/venv/bin/python"
+        echo "interpreter: a fresh virtual environment with a release wheel of till-py" \
+            >>"$work/python.txt"
+    fi
+fi
+if [ -n "$python" ]; then
+    run "$python" till-py/bench/bench_verify.py 2>&1 | tee -a "$work/python.txt" ||
+        echo "SKIPPED: till-py/bench/bench_verify.py failed" >>"$work/python.txt"
+else
+    echo "SKIPPED: no Python environment with a release build of till could be made" |
+        tee -a "$work/python.txt"
+fi
+
+step "Node binding"
+: >"$work/node.txt"
+node_ok=1
+if [ ! -d till-node/node_modules ]; then
+    (cd till-node && run npm ci --no-audit --no-fund) >"$work/node-setup.log" 2>&1 || node_ok=0
+fi
+if [ "$node_ok" = 1 ] && [ ! -f till-node/till.linux-x64-gnu.node ]; then
+    (cd till-node && run npm run build) >>"$work/node-setup.log" 2>&1 || node_ok=0
+fi
+if [ "$node_ok" = 1 ]; then
+    run node till-node/bench/verify.mjs 2>&1 | tee "$work/node.txt" ||
+        echo "SKIPPED: till-node/bench/verify.mjs failed" >>"$work/node.txt"
+else
+    echo "SKIPPED: the Node addon could not be built" | tee "$work/node.txt"
+fi
+
+step "profile"
+# Where the time of one verify goes: call stacks (unwound from DWARF, so that inlined steps
+# keep their names) sampled while the reference key is verified in a loop.
+: >"$work/perf-self.txt"
+: >"$work/perf-children.txt"
+if command -v perf >/dev/null &&
+    run perf record -q --call-graph dwarf -F 999 -o "$work/perf.data" -- "$report" --spin 3 \
+        >"$work/perf-record.log" 2>&1; then
+    run perf report -q -i "$work/perf.data" --stdio --no-children --sort symbol -g none \
+        --percent-limit 0.5 >"$work/perf-self.txt" 2>/dev/null || :
+    run perf report -q -i "$work/perf.data" --stdio --children --sort symbol -g none \
+        --percent-limit 0.5 >"$work/perf-children.txt" 2>/dev/null || :
+    head -20 "$work/perf-self.txt"
+else
+    echo "perf is not available or cannot sample here"
+fi
+
+step "docs/BENCHMARKS.md"
+machine "$work/machine-end.json"
+python3 bench/write_doc.py "$work" "$root" >"$work/BENCHMARKS.md"
+mv "$work/BENCHMARKS.md" docs/BENCHMARKS.md
+echo "wrote docs/BENCHMARKS.md"
