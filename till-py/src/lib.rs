@@ -1,7 +1,7 @@
 //! The compiled half of the `till` Python package, imported as `till._till`.
 //!
 //! Every function here converts its arguments, calls `till-core`, and converts the answer
-//! back; errors cross into Python through [`error::raise`] alone. Times and durations arrive
+//! back; errors cross into Python through `error::raise` alone. Times and durations arrive
 //! as whole seconds and grants leave as plain tuples: the typed Python layer in
 //! `python/till` turns them into `datetime`s and frozen objects.
 
