@@ -117,7 +117,7 @@ fi
 # editable install from `maturin develop` may be a debug build; then a release wheel is
 # built into a virtual environment of the benchmark's own.
 python=""
-if [ -x "$venv/bin/python" ] && (cd "$work" && "$venv/bin/python" -c '
+if [ -x "$venv/bin/python" ] && (cd "$work" && "$root/$venv/bin/python" -c '
 import sys, jwt, till._till as t
 sys.exit("site-packages" not in t.__file__)') 2>/dev/null; then
     python="$venv/bin/python"
@@ -161,19 +161,28 @@ fi
 
 step "profile"
 # Where the time of one verify goes: call stacks (unwound from DWARF, so that inlined steps
-# keep their names) sampled while the reference key is verified in a loop.
-: >"$work/perf-self.txt"
-: >"$work/perf-children.txt"
-if command -v perf >/dev/null &&
-    run perf record -q --call-graph dwarf -F 999 -o "$work/perf.data" -- "$report" --spin 3 \
-        >"$work/perf-record.log" 2>&1; then
-    run perf report -q -i "$work/perf.data" --stdio --no-children --sort symbol -g none \
-        --percent-limit 0.5 >"$work/perf-self.txt" 2>/dev/null || :
-    run perf report -q -i "$work/perf.data" --stdio --children --sort symbol -g none \
-        --percent-limit 0.5 >"$work/perf-children.txt" 2>/dev/null || :
+# keep their names) sampled while a key is verified in a loop, for the reference key and
+# for its 3-block form.
+profile() {
+    local case="$1" tag="$2"
+    : >"$work/perf-self$tag.txt"
+    : >"$work/perf-children$tag.txt"
+    run perf record -q --call-graph dwarf -F 999 -o "$work/perf$tag.data" -- \
+        "$report" --spin 3 --case "$case" >"$work/perf-record$tag.log" 2>&1 || return 0
+    run perf report -q -i "$work/perf$tag.data" --stdio --no-children --sort symbol -g none \
+        --percent-limit 0.5 >"$work/perf-self$tag.txt" 2>/dev/null || :
+    run perf report -q -i "$work/perf$tag.data" --stdio --children --sort symbol -g none \
+        --percent-limit 0.5 >"$work/perf-children$tag.txt" 2>/dev/null || :
+    rm -f "$work/perf$tag.data"
+}
+if command -v perf >/dev/null; then
+    profile reference ""
+    profile reference_3_blocks "-3"
     head -20 "$work/perf-self.txt"
 else
-    echo "perf is not available or cannot sample here"
+    echo "perf is not available"
+    : >"$work/perf-self.txt" >"$work/perf-children.txt"
+    : >"$work/perf-self-3.txt" >"$work/perf-children-3.txt"
 fi
 
 step "docs/BENCHMARKS.md"

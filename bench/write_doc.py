@@ -33,7 +33,8 @@ THREE_BLOCKS_CHARS = 250
 
 # The steps of one verify as the profile names them: (label, report, symbol pattern). "children"
 # counts the samples under the symbol (its callees and inlined code included), "self" only
-# those in the symbol itself; lines with the same name are added up.
+# those in the symbol itself; lines with the same name (inlined and outlined copies) are
+# added up, except for the whole verify.
 STEPS = [
     ("Whole verify (`Verifier::check_in`)", "children", r"till_core::verify::Verifier::check_in"),
     (
@@ -49,8 +50,24 @@ STEPS = [
         "children",
         r"till_core::wire::Reader::scope_list",
     ),
+    ("· attenuation blocks (`wire::read_block`)", "children", r"till_core::wire::read_block"),
     ("HMAC of head and root (`mac::root_tag`)", "children", r"till_core::mac::root_tag"),
-    ("· SHA-256 compression (ring's SHA-NI assembly)", "children", r".*sha256_block_data_order_hw"),
+    (
+        "HMAC of each block under the previous tag (`mac::block_tag`)",
+        "children",
+        r"till_core::mac::block_tag",
+    ),
+    (
+        "· an HMAC key prepared from the previous tag (`hmac::Key::new`)",
+        "children",
+        r"ring::hmac::Key::new",
+    ),
+    ("Block ids, one SHA-256 each (`mac::block_id`)", "children", r"till_core::mac::block_id"),
+    (
+        "SHA-256 compression, all of it (ring's SHA-NI assembly)",
+        "children",
+        r".*sha256_block_data_order_hw",
+    ),
     (
         "Scope check for the request (`Request::evaluate`)",
         "children",
@@ -80,8 +97,13 @@ def main() -> None:
     c_lines = (work / "c.txt").read_text()
     python = (work / "python.txt").read_text()
     node = (work / "node.txt").read_text()
-    perf_self = (work / "perf-self.txt").read_text()
-    perf_children = (work / "perf-children.txt").read_text()
+    perf = {
+        tag: (
+            (work / f"perf-self{tag}.txt").read_text(),
+            (work / f"perf-children{tag}.txt").read_text(),
+        )
+        for tag in ("", "-3")
+    }
     commands = (work / "commands.txt").read_text()
     date = (work / "date.txt").read_text().strip()
 
@@ -197,7 +219,7 @@ def main() -> None:
 
     w("## Where the time goes")
     w("")
-    w(profile(perf_self, perf_children, report))
+    w(profile(perf, report))
     w("")
 
     w("## Commands")
@@ -469,48 +491,81 @@ def perf_lines(text: str, children: bool) -> list[tuple[float, str]]:
     return rows
 
 
-def profile(perf_self: str, perf_children: str, report: dict[str, Any]) -> str:
+def step_shares(perf_self: str, perf_children: str) -> dict[str, float]:
+    """Each step's share of the samples, in percent."""
     own = perf_lines(perf_self, children=False)
     under = perf_lines(perf_children, children=True)
-    if not own or not under:
-        return "No profile was taken (`perf` was not available or could not sample)."
-    ref_ns = report["ops"]["till_reference"]["median_ns"]
-    lines = [
-        (
-            "`perf record --call-graph dwarf -F 999` of `report --spin 3` (the reference key "
-            "verified in a loop), then `perf report --children` and `--no-children`. A step's "
-            "share counts everything under it, inlined code included; the time is that share of "
-            f"the reference key's median above ({ref_ns / 1000:.3f} µs), an estimate."
-        ),
-        "",
-        "| Step | Share of samples | ≈ time per verify |",
-        "|---|---:|---:|",
-    ]
     shares = {}
     for label, kind, pattern in STEPS:
-        rows = under if kind == "children" else own
-        share = sum(s for s, symbol in rows if re.fullmatch(pattern, symbol)) or 0.0
-        if label.startswith("Whole"):
-            share = max((s for s, symbol in rows if re.fullmatch(pattern, symbol)), default=0.0)
-        shares[label] = share
-        lines.append(f"| {label} | {share:.1f}% | {share / 100 * ref_ns / 1000:.3f} µs |")
-    lines += ["", "Self time, the 15 largest symbols:", "", "| Self | Symbol |", "|---:|---|"]
+        found = [
+            s
+            for s, symbol in (under if kind == "children" else own)
+            if re.fullmatch(pattern, symbol)
+        ]
+        shares[label] = max(found, default=0.0) if label.startswith("Whole") else sum(found)
+    return shares
+
+
+def profile(perf: dict[str, tuple[str, str]], report: dict[str, Any]) -> str:
+    if not all(text.strip() for pair in perf.values() for text in pair):
+        return "No profile was taken (`perf` was not available or could not sample)."
+    ref_ns = report["ops"]["till_reference"]["median_ns"]
+    three_ns = report["ops"]["till_3_blocks"]["median_ns"]
+    ref = step_shares(*perf[""])
+    three = step_shares(*perf["-3"])
+    lines = [
+        (
+            "`perf record --call-graph dwarf -F 999` of `report --spin 3 --case NAME` (the key "
+            "verified in a loop), then `perf report --children` and `--no-children`. A step's "
+            "share counts everything under it, inlined code included; its time is that share "
+            "of the key's median in the Rust report, an estimate."
+        ),
+        "",
+        (
+            f"| Step | Reference key: share | ≈ µs of {ref_ns / 1000:.3f} "
+            f"| 3 blocks: share | ≈ µs of {three_ns / 1000:.3f} |"
+        ),
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, _, _ in STEPS:
+        a, b = ref[label], three[label]
+        lines.append(
+            f"| {label} | {a:.1f}% | {a / 100 * ref_ns / 1000:.3f} "
+            f"| {b:.1f}% | {b / 100 * three_ns / 1000:.3f} |"
+        )
+    own = perf_lines(perf[""][0], children=False)
+    lines += ["", "Self time for the reference key, the 15 largest symbols:", ""]
+    lines += ["| Self | Symbol |", "|---:|---|"]
     for share, symbol in own[:15]:
         lines.append(f"| {share:.1f}% | `{symbol}` |")
-    sha = next(v for k, v in shares.items() if "SHA-256 compression" in k)
-    mac = next(v for k, v in shares.items() if k.startswith("HMAC"))
+
+    def key(prefix: str) -> str:
+        return next(k for k in ref if k.startswith(prefix))
+
+    sha = ref[key("SHA-256")]
+    mac = ref[key("HMAC of head")]
+    block_ns = (
+        sum(three[key(p)] for p in ("HMAC of each block", "Block ids", "· attenuation blocks"))
+        / 100
+        * three_ns
+        / 3
+    )
+    prep_ns = three[key("· an HMAC key")] / 100 * three_ns / 3
     lines += [
         "",
         (
-            f"Reading it: the SHA-256 compression function, the only work the floor cannot avoid, "
-            f"is {sha:.0f}% of a verify, and the whole HMAC step with ring's context handling "
-            f"{mac:.0f}%. The rest is spent on the key's text and payload before any MAC work "
-            "(checksum, base64, parsing and validating every field and scope list), on the scope "
-            "check, and on moving results: `Result<Grant, Error>` is "
-            f"{report['result_bytes']} bytes and is returned by value through the parsing and "
-            "verifying functions. The `drop_in_place<Error>` line is time spent dropping error "
-            "values on a verify that succeeds, that is errors built before it is known they are "
-            "needed."
+            f"Reading it: for the reference key, SHA-256 compression, the only work the floor "
+            f"cannot avoid, is {sha:.0f}% of a verify, and the whole HMAC step with ring's context "
+            f"handling {mac:.0f}%. The rest is spent on the key's text and payload before any MAC "
+            "work (checksum, base64, parsing and validating every field and scope list), on the "
+            "scope check, and on moving results: `Result<Grant, Error>` is "
+            f"{report['result_bytes']} bytes and is returned by value. The `drop_in_place<Error>` "
+            "line is time spent dropping error values on a verify that succeeds: errors built "
+            "before it is known whether they are needed. Each block costs about "
+            f"{block_ns / 1000:.2f} µs in the profile (its parsing, its HMAC and its id), of which "
+            f"{prep_ns / 1000:.2f} µs is preparing a fresh `hmac::Key` from the previous tag: a "
+            "block needs about five SHA-256 compressions (two to prepare the key, two for the "
+            "HMAC, one for the id) where the root needs three."
         ),
     ]
     return "\n".join(lines)

@@ -5,7 +5,8 @@
 //! ```text
 //! report [--json PATH] [--rounds N]   the full report; PATH receives the figures as JSON
 //! report --reference-only [--rounds N] only the reference key's median, in nanoseconds
-//! report --spin SECONDS               verifies the reference key in a loop, for a profiler
+//! report --spin SECONDS [--case NAME] verifies a key (the reference key unless NAME says)
+//!                                     in a loop, for a profiler
 //! ```
 //!
 //! Timing is plain `Instant` over batches, independent of criterion: each round times one
@@ -132,7 +133,8 @@ fn run() -> Result<(), SetupError> {
         None => DEFAULT_ROUNDS,
     };
     if let Some(seconds) = value("--spin") {
-        return spin(Duration::from_secs_f64(seconds.parse()?));
+        let case = value("--case").map_or("reference", String::as_str);
+        return spin(case, Duration::from_secs_f64(seconds.parse()?));
     }
     if args.iter().any(|a| a == "--reference-only") {
         let case = vectors::load("reference")?;
@@ -423,8 +425,8 @@ fn thread_cpu_ns() -> u64 {
         .unwrap_or(0)
 }
 
-fn spin(duration: Duration) -> Result<(), SetupError> {
-    let case = vectors::load("reference")?;
+fn spin(name: &str, duration: Duration) -> Result<(), SetupError> {
+    let case = vectors::load(name)?;
     let start = Instant::now();
     let mut calls = 0u64;
     while start.elapsed() < duration {
