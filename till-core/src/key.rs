@@ -1,4 +1,8 @@
 //! The text of a key: `<prefix>_<env>_<body><checksum>`, and the identifiers it carries.
+#![allow(
+    clippy::unnecessary_lazy_evaluations,
+    reason = "`Error` has drop glue: an error built eagerly and not used costs a drop on the verify path"
+)]
 
 use std::fmt;
 use std::str::FromStr;
@@ -229,11 +233,12 @@ pub(crate) fn decode<'a>(text: &'a [u8], out: &mut [u8]) -> Result<(Text<'a>, us
     if text.len() > MAX_KEY_LEN {
         return Err(Error::TooLarge(Limit::KeyLength));
     }
-    let first = find(text, 0).ok_or(Error::Malformed(Malformed::Shape))?;
-    let second = find(text, first + 1).ok_or(Error::Malformed(Malformed::Shape))?;
-    let prefix = Prefix::from_bytes(&text[..first]).ok_or(Error::Malformed(Malformed::Prefix))?;
+    let first = find(text, 0).ok_or_else(|| Error::Malformed(Malformed::Shape))?;
+    let second = find(text, first + 1).ok_or_else(|| Error::Malformed(Malformed::Shape))?;
+    let prefix =
+        Prefix::from_bytes(&text[..first]).ok_or_else(|| Error::Malformed(Malformed::Prefix))?;
     let env = Env::from_bytes(&text[first + 1..second])
-        .ok_or(Error::Malformed(Malformed::Environment))?;
+        .ok_or_else(|| Error::Malformed(Malformed::Environment))?;
 
     let rest = &text[second + 1..];
     if rest.len() <= checksum::LEN {

@@ -1,6 +1,10 @@
 //! The binary payload inside a key's body, read and written clause by clause as
 //! docs/FORMAT.md specifies it. Reading allocates nothing; fields are kept as ranges into the
 //! decoded bytes.
+#![allow(
+    clippy::unnecessary_lazy_evaluations,
+    reason = "`Error` has drop glue: an error built eagerly and not used costs a drop on the verify path"
+)]
 
 use std::ops::Range;
 
@@ -94,7 +98,9 @@ impl Payload {
 
 /// Reads a payload. Checks every rule of the format and every limit; does no MAC work.
 pub(crate) fn read(buf: &[u8]) -> Result<Payload, Error> {
-    let version = *buf.first().ok_or(Error::Malformed(Malformed::Truncated))?;
+    let version = *buf
+        .first()
+        .ok_or_else(|| Error::Malformed(Malformed::Truncated))?;
     if version != VERSION {
         return Err(Error::UnsupportedVersion(version));
     }
@@ -183,7 +189,7 @@ fn add_time(base: i64, delta: u64) -> Result<i64, Error> {
         .ok()
         .and_then(|delta| base.checked_add(delta))
         .filter(|&t| t <= MAX_TIME)
-        .ok_or(Error::Malformed(Malformed::Time))
+        .ok_or_else(|| Error::Malformed(Malformed::Time))
 }
 
 struct Reader<'a> {
@@ -196,7 +202,7 @@ impl Reader<'_> {
         let b = *self
             .buf
             .get(self.pos)
-            .ok_or(Error::Malformed(Malformed::Truncated))?;
+            .ok_or_else(|| Error::Malformed(Malformed::Truncated))?;
         self.pos += 1;
         Ok(b)
     }
@@ -213,7 +219,7 @@ impl Reader<'_> {
             .pos
             .checked_add(len)
             .filter(|&end| end <= self.buf.len());
-        let end = end.ok_or(Error::Malformed(Malformed::Truncated))?;
+        let end = end.ok_or_else(|| Error::Malformed(Malformed::Truncated))?;
         let range = self.pos..end;
         self.pos = end;
         Ok(range)
@@ -261,7 +267,7 @@ impl Reader<'_> {
         i64::try_from(value)
             .ok()
             .filter(|&t| t <= MAX_TIME)
-            .ok_or(Error::Malformed(Malformed::Time))
+            .ok_or_else(|| Error::Malformed(Malformed::Time))
     }
 
     fn delegation(&mut self) -> Result<u8, Error> {
@@ -485,9 +491,7 @@ pub(crate) fn write_root(f: &RootFields<'_>) -> Result<Vec<u8>, Error> {
         let delta = expires_at
             .checked_sub(f.issued_at)
             .and_then(|d| u64::try_from(d).ok())
-            .ok_or(Error::InvalidArgument(
-                "a key cannot expire before it is issued",
-            ))?;
+            .ok_or_else(|| Error::InvalidArgument("a key cannot expire before it is issued"))?;
         w.varint(delta);
     }
     if let Some(t) = f.not_before {
@@ -545,9 +549,7 @@ fn check_time(t: i64) -> Result<u64, Error> {
     u64::try_from(t)
         .ok()
         .filter(|&t| t <= MAX_TIME as u64)
-        .ok_or(Error::InvalidArgument(
-            "times must lie between 1970-01-01 and 9999-12-31",
-        ))
+        .ok_or_else(|| Error::InvalidArgument("times must lie between 1970-01-01 and 9999-12-31"))
 }
 
 const fn flag(present: bool, bit: u8) -> u8 {
