@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== [%4ds] %s\n' "$SECONDS" "$*"; }
 
 step "tools"
 # gcc, g++, make and Python come with the machine; valgrind and pkg-config may not.

@@ -9,7 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 
 step() {
-    printf '\n== %s\n' "$*"
+    printf '\n== [%4ds] %s\n' "$SECONDS" "$*"
 }
 
 step "rustfmt (till-node)"

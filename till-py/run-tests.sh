@@ -10,7 +10,7 @@ venv="$here/.venv"
 python="${PYTHON:-python3}"
 
 step() {
-    printf '\n== %s\n' "$*"
+    printf '\n== [%4ds] %s\n' "$SECONDS" "$*"
 }
 
 step "virtual environment: $venv"
