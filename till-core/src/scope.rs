@@ -294,6 +294,10 @@ pub(crate) fn covers_parts(g_res: &[u8], g_act: &[u8], r_res: &[u8], r_act: &[u8
     if g_act != b"*" && g_act != r_act {
         return false;
     }
+    // Without a wildcard, a grant covers exactly its own resource.
+    if !g_res.contains(&b'*') {
+        return g_res == r_res;
+    }
     let mut requested = r_res.split(|&c| c == b'/');
     for granted in g_res.split(|&c| c == b'/') {
         if granted == b"**" {

@@ -15,7 +15,10 @@ use crate::revocation::Revocation;
 use crate::root::Keyring;
 use crate::scope::{self, Request, Scope};
 use crate::time::{Clock, SystemClock, UnixTime};
-use crate::wire::{self, Payload, Span};
+use crate::wire::{self, Payload, Root, Span, TAG_LEN};
+
+/// Length of a key or block id, in bytes.
+const KEY_ID_LEN: usize = 12;
 
 /// Checks keys against a keyring and a policy of environment, audience and clock.
 ///
@@ -139,12 +142,16 @@ impl Verifier {
         extra: Option<&dyn Fn(&KeyId) -> bool>,
     ) -> Result<Grant, Error> {
         let mut buf = [0u8; N];
-        let result = self.check_in(text, request, now, extra, &mut buf);
+        let mut payload = Payload::default();
+        let result = self.check_in(text, request, now, extra, &mut buf, &mut payload);
         #[cfg(feature = "tracing")]
         crate::audit::record(text, request, &result);
-        // The decoded bytes hold the tag; wipe as much as decoding can have written.
-        let used = (text.len() / 4 * 3 + 3).min(N);
-        buf[..used].zeroize();
+        // Of the decoded bytes only the tag is worth anything: without it, the rest is a claim
+        // that nobody can use.
+        let tag = usize::from(payload.tag.start)..usize::from(payload.tag.end);
+        if let Some(tag) = buf.get_mut(tag) {
+            tag.zeroize();
+        }
         result
     }
 
@@ -155,6 +162,7 @@ impl Verifier {
         now: UnixTime,
         extra: Option<&dyn Fn(&KeyId) -> bool>,
         buf: &mut [u8],
+        payload: &mut Payload,
     ) -> Result<Grant, Error> {
         // Parsing: every limit and rule, before any MAC work.
         let (parts, len) = key::decode(text, buf)?;
@@ -162,7 +170,8 @@ impl Verifier {
             return Err(Error::Malformed(Malformed::Prefix));
         }
         let data = &buf[..len];
-        let payload = wire::read(data)?;
+        wire::read_into(data, payload)?;
+        let payload = &*payload;
         let root_key = self
             .keyring
             .find(payload.root_key_id())
@@ -180,6 +189,7 @@ impl Verifier {
         if !bool::from(tag.ct_eq(&written)) {
             return Err(Error::InvalidSignature);
         }
+        let chain = &chain[..payload.block_count];
 
         // From here on the key is genuine, and precise reasons may be given.
         if parts.env != self.env {
@@ -188,12 +198,11 @@ impl Verifier {
                 found: parts.env,
             });
         }
-        self.check_audience(data, &payload)?;
-        let times = Times::of(&payload);
+        self.check_audience(data, payload)?;
+        let times = Times::of(payload);
         self.check_times(&times, now)?;
-        check_delegation(&payload)?;
-        let ids =
-            std::iter::once(payload.key_id()).chain(chain[..payload.block_count].iter().copied());
+        check_delegation(payload)?;
+        let ids = std::iter::once(payload.key_id()).chain(chain.iter().copied());
         for id in ids {
             let by_hook = self.revocation.as_ref().is_some_and(|r| r.is_revoked(&id));
             if by_hook || extra.is_some_and(|is_revoked| is_revoked(&id)) {
@@ -207,7 +216,7 @@ impl Verifier {
         };
         if let Some(request) = request {
             request
-                .evaluate(|scope| grants(data, &payload, policy.as_deref(), scope))
+                .evaluate(|scope| grants(data, payload, policy.as_deref(), scope))
                 .map_err(|mask| {
                     Error::InsufficientScope(MissingScopes {
                         scopes: request.shared(),
@@ -217,12 +226,12 @@ impl Verifier {
         }
 
         Ok(Grant {
-            data: strip_tag(data, &payload),
+            bytes: Grant::keep(data, payload, chain),
+            root: payload.root.clone(),
+            blocks: payload.block_count as u8,
             prefix: parts.prefix,
             env: parts.env,
-            chain,
             times,
-            payload,
             policy,
         })
     }
@@ -442,19 +451,19 @@ pub(crate) fn at<'a>(data: &'a [u8], span: &Span) -> &'a [u8] {
         .unwrap_or_default()
 }
 
-fn strip_tag(data: &[u8], payload: &Payload) -> Box<[u8]> {
-    data[..usize::from(payload.tag.start)].into()
-}
-
 /// What a verified key grants, and who holds it. Holds no secret.
+///
+/// Small, so that returning it costs little: it keeps the payload's bytes, with the tag
+/// zeroed, and the ids of the chain, and reads fields from them when asked.
 #[derive(Clone)]
 pub struct Grant {
-    data: Box<[u8]>,
+    /// The payload with its tag zeroed, then the id of each block, 12 bytes each.
+    bytes: Box<[u8]>,
+    root: Root,
+    blocks: u8,
     prefix: Prefix,
     env: Env,
-    chain: [KeyId; MAX_BLOCKS],
     times: Times,
-    payload: Payload,
     policy: Option<Arc<Policy>>,
 }
 
@@ -468,14 +477,46 @@ pub struct Link<'a> {
 }
 
 impl Grant {
+    /// Keeps what a grant's fields are read from: the payload with its tag zeroed, then the
+    /// ids of the chain.
+    fn keep(data: &[u8], payload: &Payload, chain: &[KeyId]) -> Box<[u8]> {
+        let claims = at(data, &(0..payload.tag.start));
+        let mut bytes = Vec::with_capacity(claims.len() + TAG_LEN + KEY_ID_LEN * chain.len());
+        bytes.extend_from_slice(claims);
+        bytes.extend_from_slice(&[0; TAG_LEN]);
+        for id in chain {
+            bytes.extend_from_slice(&id.0);
+        }
+        bytes.into_boxed_slice()
+    }
+
+    /// The payload, tag zeroed.
+    fn data(&self) -> &[u8] {
+        let ids = KEY_ID_LEN * usize::from(self.blocks);
+        &self.bytes[..self.bytes.len().saturating_sub(ids)]
+    }
+
+    /// The payload's fields. The root is kept; blocks, when there are any, are read again.
+    fn payload(&self) -> Payload {
+        if self.blocks == 0 {
+            return Payload {
+                root: self.root.clone(),
+                ..Payload::default()
+            };
+        }
+        // The bytes passed every check when the key was verified; reading them again cannot
+        // fail, and an empty payload would grant nothing if it did.
+        wire::read(self.data()).unwrap_or_default()
+    }
+
     /// The id of the key, shared by every key attenuated from it.
     pub fn key_id(&self) -> KeyId {
-        self.payload.key_id()
+        KeyId(self.root.key_id)
     }
 
     /// The root key that minted the key.
     pub fn root_key_id(&self) -> RootKeyId {
-        self.payload.root_key_id()
+        RootKeyId(self.root.root_key_id)
     }
 
     /// The application prefix.
@@ -490,18 +531,17 @@ impl Grant {
 
     /// The user or agent the key was issued to.
     pub fn subject(&self) -> Option<&str> {
-        self.text(self.payload.root.subject.as_ref())
+        self.text(self.root.subject.as_ref())
     }
 
     /// The audience the key is bound to, if any.
     pub fn audience(&self) -> Option<&str> {
-        let root = self.payload.root.audience.as_ref();
-        let spans =
-            std::iter::once(root).chain(self.payload.blocks().iter().map(|b| b.audience.as_ref()));
-        spans
-            .flatten()
-            .next()
-            .and_then(|span| self.text(Some(span)))
+        if let Some(span) = &self.root.audience {
+            return self.text(Some(span));
+        }
+        let payload = self.payload();
+        let first = payload.blocks().iter().find_map(|b| b.audience.clone());
+        self.text(first.as_ref())
     }
 
     /// When the key was issued.
@@ -522,8 +562,8 @@ impl Grant {
     /// Whether the key grants `scope`.
     pub fn allows(&self, scope: &Scope) -> bool {
         grants(
-            &self.data,
-            &self.payload,
+            self.data(),
+            &self.payload(),
             self.policy.as_deref(),
             scope.as_str().as_bytes(),
         )
@@ -533,8 +573,9 @@ impl Grant {
     /// when the key was verified), intersected with every block's, reduced to the fewest
     /// patterns that say the same. Computed on each call.
     pub fn scopes(&self) -> Vec<Scope> {
+        let data = self.data();
         let list = |span: &Span| -> Vec<Scope> {
-            wire::scope_pairs(at(&self.data, span))
+            wire::scope_pairs(at(data, span))
                 .filter_map(|(res, act)| {
                     let text = [res, b":", act].concat();
                     String::from_utf8(text)
@@ -543,13 +584,7 @@ impl Grant {
                 })
                 .collect()
         };
-        let mut granted = self
-            .payload
-            .root
-            .scopes
-            .as_ref()
-            .map(list)
-            .unwrap_or_default();
+        let mut granted = self.root.scopes.as_ref().map(list).unwrap_or_default();
         if let Some(policy) = &self.policy {
             granted.extend(
                 self.roles()
@@ -558,13 +593,15 @@ impl Grant {
                     .cloned(),
             );
         }
-        for block in self.payload.blocks() {
-            if let Some(span) = &block.scopes {
-                let narrowing = list(span);
-                granted = granted
-                    .iter()
-                    .flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n)))
-                    .collect();
+        if self.blocks > 0 {
+            for block in self.payload().blocks() {
+                if let Some(span) = &block.scopes {
+                    let narrowing = list(span);
+                    granted = granted
+                        .iter()
+                        .flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n)))
+                        .collect();
+                }
             }
         }
         scope::minimize(granted)
@@ -573,11 +610,10 @@ impl Grant {
     /// The roles the key names; a verifier's policy resolves them.
     pub fn roles(&self) -> impl Iterator<Item = &str> {
         let list = self
-            .payload
             .root
             .roles
             .as_ref()
-            .map(|span| at(&self.data, span))
+            .map(|span| at(self.data(), span))
             .unwrap_or_default();
         list.split(|&c| c == b' ')
             .filter(|r| !r.is_empty())
@@ -586,18 +622,20 @@ impl Grant {
 
     /// The delegation chain, oldest block first.
     pub fn chain(&self) -> impl Iterator<Item = Link<'_>> {
-        self.payload
-            .blocks()
-            .iter()
-            .zip(self.chain)
-            .map(|(block, id)| Link {
-                id,
-                label: self.text(block.label.as_ref()),
+        let payload = self.payload();
+        let labels: [Option<Span>; MAX_BLOCKS] =
+            std::array::from_fn(|i| payload.blocks().get(i).and_then(|b| b.label.clone()));
+        let ids = &self.bytes[self.data().len()..];
+        ids.chunks_exact(KEY_ID_LEN)
+            .zip(labels)
+            .map(|(id, label)| Link {
+                id: KeyId(id.try_into().unwrap_or_default()),
+                label: self.text(label.as_ref()),
             })
     }
 
     fn text(&self, span: Option<&Span>) -> Option<&str> {
-        span.and_then(|span| std::str::from_utf8(at(&self.data, span)).ok())
+        span.and_then(|span| std::str::from_utf8(at(self.data(), span)).ok())
     }
 }
 
