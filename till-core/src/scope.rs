@@ -295,7 +295,7 @@ pub(crate) fn covers_parts(g_res: &[u8], g_act: &[u8], r_res: &[u8], r_act: &[u8
         return false;
     }
     // Without a wildcard, a grant covers exactly its own resource.
-    if !g_res.contains(&b'*') {
+    if g_res == r_res || !g_res.contains(&b'*') {
         return g_res == r_res;
     }
     let mut requested = r_res.split(|&c| c == b'/');

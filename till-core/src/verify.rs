@@ -184,9 +184,11 @@ impl Verifier {
             tag = mac::block_tag(&tag, at(data, &block.bytes));
             chain[i] = mac::block_id(&tag);
         }
+        // Both tags as one 128-bit integer: a single constant-time comparison.
         let mut written = [0u8; 16];
         written.copy_from_slice(at(data, &payload.tag));
-        if !bool::from(tag.ct_eq(&written)) {
+        let same = u128::from_le_bytes(*tag).ct_eq(&u128::from_le_bytes(written));
+        if !bool::from(same) {
             return Err(Error::InvalidSignature);
         }
         let chain = &chain[..payload.block_count];
@@ -425,8 +427,14 @@ pub(crate) fn grants(
         return false;
     };
     let list_covers = |span: &Span| {
-        wire::scope_pairs(at(data, span))
-            .any(|(res, act)| scope::covers_parts(res, act, r_res, r_act))
+        wire::scope_groups(at(data, span)).any(|(res, actions)| {
+            // A group whose resource has no wildcard covers only that resource: most groups
+            // are passed over without looking at their actions.
+            (res == r_res || res.contains(&b'*'))
+                && actions
+                    .split(|&c| c == b',')
+                    .any(|act| scope::covers_parts(res, act, r_res, r_act))
+        })
     };
     let by_role = || match (policy, &payload.root.roles) {
         (Some(policy), Some(span)) => at(data, span)

@@ -479,12 +479,19 @@ fn segment(list: &[u8], at: usize) -> (usize, Segment) {
     (at + len, kind)
 }
 
-/// The scopes of an encoded (and checked) list, as `(resource, action)` pairs.
-pub(crate) fn scope_pairs(list: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    list.split(|&c| c == b' ').flat_map(|group| {
+/// The groups of an encoded (and checked) list, as `(resource, actions)` pairs where the
+/// actions are still joined by commas.
+pub(crate) fn scope_groups(list: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    list.split(|&c| c == b' ').map(|group| {
         let colon = group.iter().position(|&c| c == b':').unwrap_or(group.len());
         let (resource, actions) = group.split_at(colon);
-        let actions = actions.get(1..).unwrap_or_default();
+        (resource, actions.get(1..).unwrap_or_default())
+    })
+}
+
+/// The scopes of an encoded (and checked) list, as `(resource, action)` pairs.
+pub(crate) fn scope_pairs(list: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    scope_groups(list).flat_map(|(resource, actions)| {
         actions
             .split(|&c| c == b',')
             .map(move |action| (resource, action))

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! report [--json PATH] [--rounds N]   the full report; PATH receives the figures as JSON
-//! report --reference-only [--rounds N] only the reference key's median, in nanoseconds
+//! report --reference-only [--rounds N] medians of the reference key and its floor, in ns
 //! report --spin SECONDS [--case NAME] verifies a key (the reference key unless NAME says)
 //!                                     in a loop, for a profiler
 //! ```
@@ -138,14 +138,28 @@ fn run() -> Result<(), SetupError> {
     }
     if args.iter().any(|a| a == "--reference-only") {
         let case = vectors::load("reference")?;
-        let ops = [Op {
-            name: "till_reference",
-            label: String::new(),
-            length: case.key.len(),
-            run: Box::new(|| case.verify().is_ok()),
-        }];
+        let floor = Floor::of(&case)?;
+        let ops = [
+            Op {
+                name: "till_reference",
+                label: String::new(),
+                length: case.key.len(),
+                run: Box::new(|| case.verify().is_ok()),
+            },
+            Op {
+                name: "floor",
+                label: String::new(),
+                length: 0,
+                run: Box::new(|| {
+                    black_box(floor.sign());
+                    true
+                }),
+            },
+        ];
         let timing = measure(&ops, rounds)?;
         println!("rust_reference_ns {:.1}", timing[0].median);
+        println!("floor_ns {:.1}", timing[1].median);
+        println!("ratio {:.2}", timing[0].median / timing[1].median);
         return Ok(());
     }
 
