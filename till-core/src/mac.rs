@@ -1,8 +1,9 @@
 //! The MAC chain. Each root secret is stretched by HKDF into a per-root HMAC key; the first tag
 //! is the HMAC of the key's head and root, and every attenuation block is MACed under the tag
-//! before it. Tags are truncated to 128 bits; a key carries only its last tag.
+//! before it. Tags are truncated to 128 bits; a key carries only its last tag. A block's id is
+//! the next 96 bits of the same HMAC.
 
-use ring::{digest, hkdf, hmac};
+use ring::{hkdf, hmac};
 use zeroize::Zeroizing;
 
 use crate::key::{KeyId, RootKeyId};
@@ -12,7 +13,6 @@ pub(crate) type Tag = Zeroizing<[u8; 16]>;
 
 const HKDF_SALT: &[u8] = b"till/v1 root key";
 const HKDF_INFO: &[u8] = b"till/v1 mac key";
-const BLOCK_ID_LABEL: &[u8] = b"till/v1 block id";
 
 /// The HMAC key of a root key, derived from its secret and id.
 pub(crate) fn derive(id: RootKeyId, secret: &[u8; 32]) -> hmac::Key {
@@ -34,20 +34,13 @@ pub(crate) fn root_tag(key: &hmac::Key, head: &[u8], root: &[u8]) -> Tag {
     truncate(ctx.sign())
 }
 
-/// The tag after one more block: HMAC of the block under the previous tag.
-pub(crate) fn block_tag(prev: &[u8; 16], block: &[u8]) -> Tag {
-    truncate(hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, prev), block))
-}
-
-/// The public id of a block, derived one-way from its tag.
-pub(crate) fn block_id(tag: &[u8; 16]) -> KeyId {
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    ctx.update(BLOCK_ID_LABEL);
-    ctx.update(tag);
-    let digest = ctx.finish();
+/// The tag after one more block, HMAC of the block under the previous tag, and the block's
+/// public id, read from the same HMAC past the tag. Holding the id tells nothing of the tag.
+pub(crate) fn block_tag(prev: &[u8; 16], block: &[u8]) -> (Tag, KeyId) {
+    let mac = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, prev), block);
     let mut id = [0u8; 12];
-    id.copy_from_slice(&digest.as_ref()[..12]);
-    KeyId(id)
+    id.copy_from_slice(&mac.as_ref()[16..28]);
+    (truncate(mac), KeyId(id))
 }
 
 fn truncate(tag: hmac::Tag) -> Tag {

@@ -181,8 +181,7 @@ impl Verifier {
         let mut tag = mac::root_tag(root_key.mac(), parts.head, at(data, &payload.root.bytes));
         let mut chain = [KeyId([0; 12]); MAX_BLOCKS];
         for (i, block) in payload.blocks().iter().enumerate() {
-            tag = mac::block_tag(&tag, at(data, &block.bytes));
-            chain[i] = mac::block_id(&tag);
+            (tag, chain[i]) = mac::block_tag(&tag, at(data, &block.bytes));
         }
         // Both tags as one 128-bit integer: a single constant-time comparison.
         let mut written = [0u8; 16];
