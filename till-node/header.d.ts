@@ -22,3 +22,55 @@ export type KeyText = string | Uint8Array
 /** A moment: a `Date`, or seconds since the Unix epoch (fractions are rounded down). */
 export type Time = Date | number
 
+
+/**
+ * What a verified key grants, and to whom. Holds no secret. `verify` and `authenticate` make
+ * grants; each field is worked out when it is first read and kept from then on, so a caller
+ * that reads only `subject` does not pay for `scopes`. The fields are getters on the class:
+ * use `toJSON()` for a plain object with all of them.
+ */
+export declare class Grant {
+  private constructor()
+  /** The key's id, shared by every key attenuated from it. */
+  get keyId(): string
+  /** The id of the root key that minted it. */
+  get rootKeyId(): string
+  /** The application prefix. */
+  get prefix(): string
+  /** The environment. */
+  get env(): string
+  /** The user or agent the key was issued to. */
+  get subject(): string | null
+  /** The audience the key is bound to. */
+  get audience(): string | null
+  /** The effective scopes: what every link of the chain grants, fewest patterns first. */
+  get scopes(): Array<string>
+  /** The roles the key names, for the service's policy to resolve. */
+  get roles(): Array<string>
+  /** When the key was minted. */
+  get issuedAt(): Date
+  /** The first moment the key is no longer valid: the earliest expiry in the chain. */
+  get expiresAt(): Date | null
+  /** The first moment the key is valid. */
+  get notBefore(): Date | null
+  /** The delegation chain, oldest attenuation block first. */
+  get chain(): Array<Link>
+  /** Every field, as a plain object: what `JSON.stringify` writes. */
+  toJSON(): GrantFields
+}
+
+/** A grant's fields as a plain object, from `Grant#toJSON`. */
+export interface GrantFields {
+  keyId: string
+  rootKeyId: string
+  prefix: string
+  env: string
+  subject: string | null
+  audience: string | null
+  scopes: Array<string>
+  roles: Array<string>
+  issuedAt: Date
+  expiresAt: Date | null
+  notBefore: Date | null
+  chain: Array<Link>
+}

@@ -24,6 +24,58 @@ export type Time = Date | number
 
 
 /**
+ * What a verified key grants, and to whom. Holds no secret. `verify` and `authenticate` make
+ * grants; each field is worked out when it is first read and kept from then on, so a caller
+ * that reads only `subject` does not pay for `scopes`. The fields are getters on the class:
+ * use `toJSON()` for a plain object with all of them.
+ */
+export declare class Grant {
+  private constructor()
+  /** The key's id, shared by every key attenuated from it. */
+  get keyId(): string
+  /** The id of the root key that minted it. */
+  get rootKeyId(): string
+  /** The application prefix. */
+  get prefix(): string
+  /** The environment. */
+  get env(): string
+  /** The user or agent the key was issued to. */
+  get subject(): string | null
+  /** The audience the key is bound to. */
+  get audience(): string | null
+  /** The effective scopes: what every link of the chain grants, fewest patterns first. */
+  get scopes(): Array<string>
+  /** The roles the key names, for the service's policy to resolve. */
+  get roles(): Array<string>
+  /** When the key was minted. */
+  get issuedAt(): Date
+  /** The first moment the key is no longer valid: the earliest expiry in the chain. */
+  get expiresAt(): Date | null
+  /** The first moment the key is valid. */
+  get notBefore(): Date | null
+  /** The delegation chain, oldest attenuation block first. */
+  get chain(): Array<Link>
+  /** Every field, as a plain object: what `JSON.stringify` writes. */
+  toJSON(): GrantFields
+}
+
+/** A grant's fields as a plain object, from `Grant#toJSON`. */
+export interface GrantFields {
+  keyId: string
+  rootKeyId: string
+  prefix: string
+  env: string
+  subject: string | null
+  audience: string | null
+  scopes: Array<string>
+  roles: Array<string>
+  issuedAt: Date
+  expiresAt: Date | null
+  notBefore: Date | null
+  chain: Array<Link>
+}
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
@@ -80,6 +132,19 @@ export declare class Policy {
 }
 
 /**
+ * A request checked and parsed once, to pass to `verify` on every call: a handler that
+ * asks for the same scopes each time spares `verify` reading and parsing them again.
+ */
+export declare class Request {
+  /** A request for one scope (a string), or for what a `ScopeRequest` or `Request` names. */
+  constructor(request: string | Request | ScopeRequest)
+  /** The scopes asked for, in the order given. */
+  get scopes(): Array<string>
+  /** Whether any one of the scopes suffices (`anyOf`), rather than all of them. */
+  get anyOf(): boolean
+}
+
+/**
  * A root secret, from which keys are minted and verified. Keep it out of logs: `toString`,
  * `JSON.stringify` and `util.inspect` show only its id.
  */
@@ -107,8 +172,10 @@ export declare class Verifier {
   /**
    * Verifies `key` and checks that it grants `request`, at `now` (a Date or seconds) or
    * the current time. Throws a `TillError` whose `code` says why a key is refused.
+   * `request` is a scope string, a `ScopeRequest`, or a `Request` built once to spare
+   * parsing it on every call. The grant's fields are worked out when first read.
    */
-  verify(key: KeyText, request: ScopeRequest, now?: Time): Grant
+  verify(key: KeyText, request: string | Request | ScopeRequest, now?: Time): Grant
   /**
    * Verifies `key` without asking for a scope: proves it genuine, current and not revoked,
    * and returns what it grants.
@@ -159,34 +226,6 @@ export interface Found {
   id: string
   /** The text that replaces the key in `redact`. */
   redacted: string
-}
-
-/** What a verified key grants, and to whom. Holds no secret. */
-export interface Grant {
-  /** The key's id, shared by every key attenuated from it. */
-  keyId: string
-  /** The id of the root key that minted it. */
-  rootKeyId: string
-  /** The application prefix. */
-  prefix: string
-  /** The environment. */
-  env: string
-  /** The user or agent the key was issued to. */
-  subject: string | null
-  /** The audience the key is bound to. */
-  audience: string | null
-  /** The effective scopes: what every link of the chain grants, fewest patterns first. */
-  scopes: Array<string>
-  /** The roles the key names, for the service's policy to resolve. */
-  roles: Array<string>
-  /** When the key was minted. */
-  issuedAt: Date
-  /** The first moment the key is no longer valid: the earliest expiry in the chain. */
-  expiresAt: Date | null
-  /** The first moment the key is valid. */
-  notBefore: Date | null
-  /** The delegation chain, oldest attenuation block first. */
-  chain: Array<Link>
 }
 
 /** Decodes `key` without verifying it: checks its text, checksum and format, not its tag. */

@@ -1,7 +1,7 @@
 'use strict'
 
 // The package's entry point: the native binding, with the error class it throws and the
-// function that builds the grants it returns.
+// class of the grants it returns.
 
 const { inspect } = require('node:util')
 
@@ -24,17 +24,125 @@ class TillError extends Error {
 
 Object.defineProperty(TillError.prototype, 'name', { value: 'TillError', configurable: true })
 
-// What verify returns, built here as an object literal, which V8 builds fastest. The binding
-// passes the fields in the order of `Grant` in src/verify.rs.
-function grant(keyId, rootKeyId, prefix, env, subject, audience, scopes, roles, issuedAt,
-  expiresAt, notBefore, chain) {
-  return {
-    keyId, rootKeyId, prefix, env, subject, audience, scopes, roles, issuedAt, expiresAt,
-    notBefore, chain,
+binding.register(TillError)
+
+// Grants are made only here, from the handle verify returns; the token keeps `new Grant`
+// out of other hands.
+const MAKING = Symbol('making a Grant')
+
+// Frees the Rust side of a grant once its object is garbage.
+const releasing = new FinalizationRegistry(binding.releaseGrant)
+
+// A field not read yet. Every field is a string, an array, a Date or null once read.
+const UNREAD = undefined
+
+/**
+ * What a verified key grants, and to whom. Holds no secret. Each field is worked out by
+ * till-core when it is first read (the effective scopes cost about as much as verifying),
+ * and kept from then on.
+ */
+class Grant {
+  #handle
+  #keyId = UNREAD
+  #rootKeyId = UNREAD
+  #prefix = UNREAD
+  #env = UNREAD
+  #subject = UNREAD
+  #audience = UNREAD
+  #scopes = UNREAD
+  #roles = UNREAD
+  #issuedAt = UNREAD
+  #expiresAt = UNREAD
+  #notBefore = UNREAD
+  #chain = UNREAD
+
+  constructor(making, handle) {
+    if (making !== MAKING) {
+      throw new TypeError('a Grant is made only by Verifier#verify and Verifier#authenticate')
+    }
+    this.#handle = handle
+    releasing.register(this, handle)
+  }
+
+  get keyId() { return this.#keyId ??= binding.grantKeyId(this.#handle) }
+  get rootKeyId() { return this.#rootKeyId ??= binding.grantRootKeyId(this.#handle) }
+  get prefix() { return this.#prefix ??= binding.grantPrefix(this.#handle) }
+  get env() { return this.#env ??= binding.grantEnv(this.#handle) }
+  get scopes() { return this.#scopes ??= binding.grantScopes(this.#handle) }
+  get roles() { return this.#roles ??= binding.grantRoles(this.#handle) }
+  get issuedAt() { return this.#issuedAt ??= binding.grantIssuedAt(this.#handle) }
+  get chain() { return this.#chain ??= binding.grantChain(this.#handle) }
+
+  // The nullable fields: null once read, so `??=` would read them again; `=== UNREAD` does not.
+  get subject() {
+    return this.#subject === UNREAD ? (this.#subject = binding.grantSubject(this.#handle))
+      : this.#subject
+  }
+
+  get audience() {
+    return this.#audience === UNREAD ? (this.#audience = binding.grantAudience(this.#handle))
+      : this.#audience
+  }
+
+  get expiresAt() {
+    return this.#expiresAt === UNREAD
+      ? (this.#expiresAt = binding.grantExpiresAt(this.#handle)) : this.#expiresAt
+  }
+
+  get notBefore() {
+    return this.#notBefore === UNREAD
+      ? (this.#notBefore = binding.grantNotBefore(this.#handle)) : this.#notBefore
+  }
+
+  /** Every field, as a plain object: what `JSON.stringify` writes and `util.inspect` shows. */
+  toJSON() {
+    return {
+      keyId: this.keyId,
+      rootKeyId: this.rootKeyId,
+      prefix: this.prefix,
+      env: this.env,
+      subject: this.subject,
+      audience: this.audience,
+      scopes: this.scopes,
+      roles: this.roles,
+      issuedAt: this.issuedAt,
+      expiresAt: this.expiresAt,
+      notBefore: this.notBefore,
+      chain: this.chain,
+    }
+  }
+
+  [inspect.custom](depth, options, show) {
+    return `Grant ${show(this.toJSON(), options)}`
   }
 }
 
-binding.register(TillError, grant)
+Object.defineProperty(Grant.prototype, Symbol.toStringTag, { value: 'Grant' })
+
+// verify and authenticate return a grant's handle; the Grant object is made here, where V8
+// makes it fastest. A `{ scope }` request goes to the binding as its string, which the
+// binding reads without looking up properties.
+const { verify: verifyHandle, authenticate: authenticateHandle } = binding.Verifier.prototype
+
+Object.defineProperties(binding.Verifier.prototype, {
+  verify: {
+    value: function verify(key, request, now) {
+      const asked = typeof request === 'object' && request !== null &&
+        typeof request.scope === 'string' && request.allOf === undefined &&
+        request.anyOf === undefined ? request.scope : request
+      return new Grant(MAKING, verifyHandle.call(this, key, asked, now))
+    },
+    writable: true,
+    configurable: true,
+  },
+  authenticate: {
+    value: function authenticate(key, now) {
+      return new Grant(MAKING, authenticateHandle.call(this, key, now))
+    },
+    writable: true,
+    configurable: true,
+  },
+})
 
 // Native objects show nothing under util.inspect; secrets show their redacted form instead.
 for (const Secret of [binding.ApiKey, binding.RootKey]) {
@@ -49,7 +157,9 @@ module.exports = {
   ApiKey: binding.ApiKey,
   Issuer: binding.Issuer,
   Keyring: binding.Keyring,
+  Grant,
   Policy: binding.Policy,
+  Request: binding.Request,
   RootKey: binding.RootKey,
   TillError,
   Verifier: binding.Verifier,

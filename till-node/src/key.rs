@@ -66,14 +66,8 @@ impl Key<'_> {
 pub(crate) fn read<'a>(value: Unknown<'a>, room: &'a mut Room) -> Result<Key<'a>, Failure> {
     match value.get_type()? {
         ValueType::String => {
-            // SAFETY: the value is a string.
-            let text = unsafe { value.cast::<JsString<'_>>() }?;
-            if text.utf8_len()? >= room.bytes.len() {
-                return Ok(Key::Long(text.into_utf8()?));
-            }
-
             // SAFETY: the pointer and length describe `room.bytes`, which Node-API fills with
-            // the whole string (it fits, as measured above) and a NUL.
+            // as much of the string as fits, and a NUL.
             check_status!(unsafe {
                 sys::napi_get_value_string_utf8(
                     value.value().env,
@@ -83,6 +77,14 @@ pub(crate) fn read<'a>(value: Unknown<'a>, room: &'a mut Room) -> Result<Key<'a>
                     &mut room.used,
                 )
             })?;
+            // A string that came near filling the room may have been cut short (before a
+            // character of up to 4 bytes): read it whole instead. Measuring every string
+            // first would walk it twice.
+            if room.used + 4 >= room.bytes.len() {
+                // SAFETY: the value is a string.
+                let text = unsafe { value.cast::<JsString<'_>>() }?;
+                return Ok(Key::Long(text.into_utf8()?));
+            }
             Ok(Key::Copied(&room.bytes[..room.used]))
         }
         ValueType::Object if value.is_typedarray()? => {

@@ -4,18 +4,21 @@
 //! `error::catch`, which turns them into JavaScript exceptions. Nothing here parses keys,
 //! matches scopes or reads clocks on its own.
 //!
-//! The package's loader (`index.js`) defines the `TillError` class and the function that
-//! builds grants, and hands both to [`registry::register`] before anything else runs.
+//! The package's loader (`index.js`) defines the `TillError` class, which it hands to
+//! [`registry::register`] before anything else runs, and the `Grant` class, which reads the
+//! fields of a verified grant from [`grants`] when they are first asked for.
 
 use napi_derive::napi;
 
 pub mod convert;
 pub mod error;
+pub mod grants;
 pub mod issue;
 pub mod key;
 pub mod keys;
 pub mod policy;
 pub mod registry;
+pub mod request;
 pub mod tools;
 pub mod verify;
 

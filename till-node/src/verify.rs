@@ -7,12 +7,11 @@ use napi::{Env, JsValue, Status, Unknown, ValueType};
 use napi_derive::napi;
 use till_core::{KeyId, Request, VerifierBuilder};
 
-use crate::convert::{self, Date};
+use crate::convert;
 use crate::error::{Failure, catch};
-use crate::key;
 use crate::keys::Keyring;
 use crate::policy::Policy;
-use crate::registry;
+use crate::{grants, key, request};
 
 /// Options of a `Verifier`.
 #[allow(missing_debug_implementations, reason = "holds JavaScript values")]
@@ -34,58 +33,6 @@ pub struct VerifierOptions<'a> {
     /// key is refused and the exception passes to the caller of `verify`.
     #[napi(ts_type = "(id: string) => boolean")]
     pub is_revoked: Option<Function<'a, String, bool>>,
-}
-
-/// What to ask of a key: exactly one of `scope`, `allOf` and `anyOf`.
-#[derive(Debug)]
-#[napi(object, object_to_js = false)]
-pub struct ScopeRequest {
-    /// One scope, such as `"repo/acme/api:read"`.
-    pub scope: Option<String>,
-    /// Scopes that must all be granted.
-    pub all_of: Option<Vec<String>>,
-    /// Scopes of which one suffices.
-    pub any_of: Option<Vec<String>>,
-}
-
-/// What a verified key grants, and to whom. Holds no secret.
-#[derive(Debug)]
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct Grant {
-    /// The key's id, shared by every key attenuated from it.
-    pub key_id: String,
-    /// The id of the root key that minted it.
-    pub root_key_id: String,
-    /// The application prefix.
-    pub prefix: String,
-    /// The environment.
-    pub env: String,
-    /// The user or agent the key was issued to.
-    pub subject: Option<String>,
-    /// The audience the key is bound to.
-    pub audience: Option<String>,
-    /// The effective scopes: what every link of the chain grants, fewest patterns first.
-    pub scopes: Vec<String>,
-    /// The roles the key names, for the service's policy to resolve.
-    pub roles: Vec<String>,
-    /// When the key was minted.
-    pub issued_at: Date,
-    /// The first moment the key is no longer valid: the earliest expiry in the chain.
-    pub expires_at: Option<Date>,
-    /// The first moment the key is valid.
-    pub not_before: Option<Date>,
-    /// The delegation chain, oldest attenuation block first.
-    pub chain: Vec<Link>,
-}
-
-/// One attenuation block of a key's delegation chain.
-#[derive(Debug)]
-#[napi(object, object_from_js = false, use_nullable = true)]
-pub struct Link {
-    /// The block's id, which `isRevoked` receives.
-    pub id: String,
-    /// Whom the block delegates to, if it says.
-    pub label: Option<String>,
 }
 
 /// Checks keys against a keyring, an environment, an audience and the clock.
@@ -120,8 +67,10 @@ impl Verifier {
 
     /// Verifies `key` and checks that it grants `request`, at `now` (a Date or seconds) or
     /// the current time. Throws a `TillError` whose `code` says why a key is refused.
+    /// `request` is a scope string, a `ScopeRequest`, or a `Request` built once to spare
+    /// parsing it on every call. The grant's fields are worked out when first read.
     #[napi(
-        ts_args_type = "key: KeyText, request: ScopeRequest, now?: Time",
+        ts_args_type = "key: KeyText, request: string | Request | ScopeRequest, now?: Time",
         ts_return_type = "Grant"
     )]
     pub fn verify(
@@ -130,11 +79,11 @@ impl Verifier {
         key: Unknown<'_>,
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<Unknown<'static>> {
+    ) -> napi::Result<f64> {
         catch(&env, || {
-            let request = convert::value::<ScopeRequest>(request, REQUEST)?.into_core()?;
+            let request = request::read(request)?;
             let grant = self.check(&env, key, Some(&request), now)?;
-            Ok(registry::grant(&env, grant)?)
+            grants::keep(grant)
         })
     }
 
@@ -146,10 +95,10 @@ impl Verifier {
         env: Env,
         key: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<Unknown<'static>> {
+    ) -> napi::Result<f64> {
         catch(&env, || {
             let grant = self.check(&env, key, None, now)?;
-            Ok(registry::grant(&env, grant)?)
+            grants::keep(grant)
         })
     }
 }
@@ -161,10 +110,14 @@ impl Verifier {
         key: Unknown<'_>,
         request: Option<&Request>,
         now: Option<Unknown<'_>>,
-    ) -> Result<Grant, Failure> {
+    ) -> Result<till_core::Grant, Failure> {
         let mut room = key::Room::new();
         let key = key::read(key, &mut room)?;
-        let now = convert::time_or(now, self.inner.now())?;
+        // The clock is read only when no time is given.
+        let now = match now {
+            Some(now) => convert::time(now)?,
+            None => self.inner.now(),
+        };
 
         // The callback cannot fail inside till-core: a failure refuses the key there, and is
         // kept to be reported here.
@@ -184,7 +137,7 @@ impl Verifier {
             .inner
             .verify_with_revocation(key.as_bytes(), request, now, &ask);
         match failure.into_inner() {
-            None => Ok(Grant::from(&grant?)),
+            None => Ok(grant?),
             Some(error) if error.status == Status::BooleanExpected => {
                 Err(Failure::Type("isRevoked must return a boolean"))
             }
@@ -223,47 +176,6 @@ impl VerifierOptions<'_> {
     }
 }
 
-impl ScopeRequest {
-    fn into_core(self) -> Result<Request, Failure> {
-        let request = match (self.scope, self.all_of, self.any_of) {
-            (Some(scope), None, None) => Request::scope(&scope)?,
-            (None, Some(scopes), None) => Request::all_of(scopes)?,
-            (None, None, Some(scopes)) => Request::any_of(scopes)?,
-            _ => return Err(till_core::Error::InvalidArgument(ONE_REQUEST).into()),
-        };
-        Ok(request)
-    }
-}
-
-impl From<&till_core::Grant> for Grant {
-    fn from(grant: &till_core::Grant) -> Self {
-        Self {
-            key_id: grant.key_id().to_string(),
-            root_key_id: grant.root_key_id().to_string(),
-            prefix: grant.prefix().to_string(),
-            env: grant.env().to_string(),
-            subject: grant.subject().map(str::to_owned),
-            audience: grant.audience().map(str::to_owned),
-            scopes: grant
-                .scopes()
-                .iter()
-                .map(|scope| scope.as_str().to_owned())
-                .collect(),
-            roles: grant.roles().map(str::to_owned).collect(),
-            issued_at: Date(grant.issued_at()),
-            expires_at: grant.expires_at().map(Date),
-            not_before: grant.not_before().map(Date),
-            chain: grant
-                .chain()
-                .map(|link| Link {
-                    id: link.id.to_string(),
-                    label: link.label.map(str::to_owned),
-                })
-                .collect(),
-        }
-    }
-}
-
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
@@ -274,7 +186,5 @@ impl std::fmt::Debug for Verifier {
 }
 
 const OPTIONS: &str = "the options of a Verifier are a VerifierOptions object";
-const REQUEST: &str = "a request is { scope }, { allOf } or { anyOf }";
 const POLICY: &str = "policy is a Policy object";
 const LEEWAY: &str = "leeway is a whole number of seconds";
-const ONE_REQUEST: &str = "a request names exactly one of scope, allOf and anyOf";

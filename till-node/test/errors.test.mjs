@@ -128,7 +128,8 @@ test('minting needs exactly one expiry, and sane numbers', () => {
 
 test('arguments of the wrong type are TypeErrors with Node\'s code', () => {
   const wrong = [
-    () => verifier.verify(reference.key, 'users:read'),
+    () => verifier.verify(reference.key, 7),
+    () => verifier.verify(reference.key, null),
     () => verifier.verify(reference.key, { scope: 5 }),
     () => verifier.verify(reference.key, { allOf: 'users:read' }),
     () => verifier.verify(reference.key, { scope: 'users:read' }, '1798761600'),
@@ -192,8 +193,10 @@ test('isRevoked is asked after the tag is proven; its exception reaches the call
 test('the loader keeps its internals to itself', () => {
   assert.equal('register' in till, false)
   assert.equal('emptyCall' in till, false)
+  assert.equal('releaseGrant' in till, false)
   assert.deepEqual(Object.keys(till).sort(), [
-    'ApiKey', 'Issuer', 'Keyring', 'Policy', 'RootKey', 'TillError', 'Verifier',
+    'ApiKey', 'Grant', 'Issuer', 'Keyring', 'Policy', 'Request', 'RootKey', 'TillError',
+    'Verifier',
     '__napiBindingTarget',
     'attenuate', 'default', 'findKeys', 'inspect', 'redact',
   ])

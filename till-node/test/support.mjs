@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 
-import { Keyring, Policy, RootKey, TillError, Verifier } from '../index.mjs'
+import { Grant, Keyring, Policy, RootKey, TillError, Verifier } from '../index.mjs'
 
 /** Reads `test-vectors/<name>.json`. */
 export function vectors(name) {
@@ -54,7 +54,8 @@ const seconds = (date) => {
 
 /** A grant in the vectors' spelling: snake_case, times in seconds. Checks field types. */
 export function asVector(grant) {
-  assert.deepEqual(Object.keys(grant).sort(), GRANT_FIELDS)
+  assert.ok(grant instanceof Grant, `${grant} is a Grant`)
+  assert.deepEqual(Object.keys(grant.toJSON()).sort(), GRANT_FIELDS)
   return {
     key_id: grant.keyId,
     root_key_id: grant.rootKeyId,

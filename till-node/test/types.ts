@@ -2,8 +2,8 @@
 // Each `@ts-expect-error` line is a misuse the types must refuse.
 
 import {
-  ApiKey, Grant, Issuer, Keyring, Policy, PolicyDefinition, RootKey, TillError, Unverified,
-  Verifier, attenuate, findKeys, inspect, redact,
+  ApiKey, Grant, GrantFields, Issuer, Keyring, Policy, PolicyDefinition, Request, RootKey,
+  TillError, Unverified, Verifier, attenuate, findKeys, inspect, redact,
 } from '@till/node'
 
 const root: RootKey = RootKey.fromEnv()
@@ -49,6 +49,15 @@ const grant: Grant = verifier.verify(secret, { scope: 'repo/acme/api:read' })
 verifier.verify(Buffer.from(secret), { allOf: ['a:read', 'b:read'] }, new Date())
 verifier.verify(new Uint8Array(8), { anyOf: ['a:read'] }, 1_900_000_000)
 const same: Grant = verifier.authenticate(secret, Date.now() / 1000)
+const prebuilt = new Request({ anyOf: ['a:read', 'b:read'] })
+const asked: string[] = prebuilt.scopes
+const either: boolean = prebuilt.anyOf
+verifier.verify(secret, 'repo/acme/api:read')
+verifier.verify(secret, prebuilt, Date.now() / 1000)
+verifier.verify(secret, new Request('a:read'))
+const fields: GrantFields = grant.toJSON()
+const json: string = JSON.stringify(grant) + fields.keyId + asked.join(' ') + String(either)
+console.log(json)
 
 const expiry: Date | null = grant.expiresAt
 const issued: Date = grant.issuedAt
@@ -86,8 +95,6 @@ try {
   }
 }
 
-// @ts-expect-error: a request is an object
-verifier.verify(secret, 'repo/acme/api:read')
 // @ts-expect-error: a key is text or bytes
 verifier.verify(42, { scope: 'a:read' })
 // @ts-expect-error: times are Dates or numbers
@@ -100,6 +107,12 @@ new Verifier(keyring, { isRevoked: (id: string) => id })
 attenuate(secret, { label: 'agent:x' })
 // @ts-expect-error: a policy is a Policy object
 new Verifier(keyring, { policy: desk })
+// @ts-expect-error: grants come only from a Verifier
+new Grant()
+
+// @ts-expect-error: a request is not a number
+verifier.verify(secret, 7)
+
 // @ts-expect-error: a grant's expiry may be null
 const sure: Date = grant.expiresAt
 

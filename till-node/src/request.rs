@@ -1,0 +1,117 @@
+//! What `verify` asks of a key: a scope string, a `ScopeRequest` object, or a `Request`
+//! built once from either.
+#![allow(
+    unsafe_code,
+    reason = "reading a short string into a buffer on the stack"
+)]
+
+use std::borrow::Cow;
+
+use napi::{Env, JsValue, Unknown, ValueType, check_status, sys};
+use napi_derive::napi;
+
+use crate::convert;
+use crate::error::{Failure, catch};
+
+/// What to ask of a key: exactly one of `scope`, `allOf` and `anyOf`.
+#[derive(Debug)]
+#[napi(object, object_to_js = false)]
+pub struct ScopeRequest {
+    /// One scope, such as `"repo/acme/api:read"`.
+    pub scope: Option<String>,
+    /// Scopes that must all be granted.
+    pub all_of: Option<Vec<String>>,
+    /// Scopes of which one suffices.
+    pub any_of: Option<Vec<String>>,
+}
+
+/// A request checked and parsed once, to pass to `verify` on every call: a handler that
+/// asks for the same scopes each time spares `verify` reading and parsing them again.
+#[derive(Debug)]
+#[napi]
+pub struct Request {
+    inner: till_core::Request,
+}
+
+#[napi]
+impl Request {
+    /// A request for one scope (a string), or for what a `ScopeRequest` or `Request` names.
+    #[napi(constructor, ts_args_type = "request: string | Request | ScopeRequest")]
+    pub fn new(env: Env, request: Unknown<'_>) -> napi::Result<Self> {
+        catch(&env, || {
+            let inner = read(request)?.into_owned();
+            Ok(Self { inner })
+        })
+    }
+
+    /// The scopes asked for, in the order given.
+    #[napi(getter)]
+    pub fn scopes(&self) -> Vec<String> {
+        let scopes = self.inner.scopes().iter();
+        scopes.map(|scope| scope.as_str().to_owned()).collect()
+    }
+
+    /// Whether any one of the scopes suffices (`anyOf`), rather than all of them.
+    #[napi(getter)]
+    pub fn any_of(&self) -> bool {
+        self.inner.is_any_of()
+    }
+}
+
+/// Reads a request: a scope string, a `Request`, or a `ScopeRequest` object.
+pub(crate) fn read(value: Unknown<'_>) -> Result<Cow<'_, till_core::Request>, Failure> {
+    match value.get_type()? {
+        ValueType::String => Ok(Cow::Owned(scope(value)?)),
+        ValueType::Object => {
+            if let Ok(request) = convert::instance::<Request>(value, REQUEST) {
+                return Ok(Cow::Borrowed(&request.inner));
+            }
+            let request = convert::value::<ScopeRequest>(value, REQUEST)?;
+            Ok(Cow::Owned(request.into_core()?))
+        }
+        _ => Err(Failure::Type(REQUEST)),
+    }
+}
+
+/// Stack room for a scope's UTF-8 and the NUL that Node-API writes after it.
+const ROOM: usize = 256;
+
+/// Reads a one-scope request from a string, without copying it to the heap when it is short.
+fn scope(value: Unknown<'_>) -> Result<till_core::Request, Failure> {
+    let mut room = [0_u8; ROOM];
+    let mut used = 0;
+    // SAFETY: the value is a string; the pointer and length describe `room`, which Node-API
+    // fills with as much of the string as fits, and a NUL.
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            value.value().env,
+            value.raw(),
+            room.as_mut_ptr().cast(),
+            ROOM,
+            &mut used,
+        )
+    })?;
+    // A string that came near filling the room may have been cut short (before a character
+    // of up to 4 bytes): read it whole instead.
+    if used + 4 < ROOM {
+        let text = std::str::from_utf8(&room[..used]).map_err(|_| Failure::Type(REQUEST))?;
+        return Ok(till_core::Request::scope(text)?);
+    }
+    let text = convert::value::<String>(value, REQUEST)?;
+    Ok(till_core::Request::scope(&text)?)
+}
+
+impl ScopeRequest {
+    fn into_core(self) -> Result<till_core::Request, Failure> {
+        let request = match (self.scope, self.all_of, self.any_of) {
+            (Some(scope), None, None) => till_core::Request::scope(&scope)?,
+            (None, Some(scopes), None) => till_core::Request::all_of(scopes)?,
+            (None, None, Some(scopes)) => till_core::Request::any_of(scopes)?,
+            _ => return Err(till_core::Error::InvalidArgument(ONE_REQUEST).into()),
+        };
+        Ok(request)
+    }
+}
+
+const REQUEST: &str = "a request is a scope string, a Request, { scope }, { allOf } or { anyOf }";
+const ONE_REQUEST: &str = "a request names exactly one of scope, allOf and anyOf";
