@@ -1,42 +1,49 @@
 //! Arguments as Python passes them, in the forms `till-core` takes.
 
 use std::borrow::Cow;
+use std::ffi::c_char;
 use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
-use till_core::{Error, Malformed, UnixTime};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyInt, PyMemoryView, PyString};
+use till_core::{Error, Malformed, ScopeError, UnixTime};
 use zeroize::Zeroizing;
 
 use crate::error::raise;
 use crate::secrets::ApiKey;
 
 /// A key's text as given: `str`, `bytes`, `bytearray`, `memoryview` or a minted `ApiKey`.
-pub(crate) enum Key<'py> {
-    /// Immutable bytes: a `bytes` object, the UTF-8 of a `str`, or a copy of a `memoryview`.
+pub(crate) enum Key<'a, 'py> {
+    /// Bytes that the object given owns and never changes: those of a `bytes`, or the UTF-8
+    /// that a `str` keeps of itself.
+    Borrowed(&'a [u8]),
+    /// A copy of a `memoryview`, whose memory could change while the GIL is released.
     Bytes(Bound<'py, PyBytes>),
     /// A copy of a `bytearray`, which another thread could resize while the GIL is released.
     Copied(Zeroizing<Vec<u8>>),
     /// A key minted or attenuated in this process.
-    Minted(Bound<'py, ApiKey>),
+    Minted(&'a ApiKey),
 }
 
-impl<'py> Key<'py> {
+impl<'a, 'py> Key<'a, 'py> {
     /// Reads `value`; any other type is a `TypeError`. A `str` that UTF-8 cannot encode (it
     /// holds unpaired surrogates) is no key, and so is malformed.
-    pub(crate) fn from_py(value: &Bound<'py, PyAny>) -> PyResult<Self> {
-        if let Ok(minted) = value.cast::<ApiKey>() {
-            return Ok(Self::Minted(minted.clone()));
-        }
+    pub(crate) fn from_py(value: &'a Bound<'py, PyAny>) -> PyResult<Self> {
+        // The common forms first: every check that fails costs a little on each call.
         if let Ok(text) = value.cast::<PyString>() {
-            return match text.encode_utf8() {
-                Ok(bytes) => Ok(Self::Bytes(bytes)),
-                Err(_) => Err(raise(Error::Malformed(Malformed::Shape))),
+            return match utf8(text) {
+                Some(bytes) => Ok(Self::Borrowed(bytes)),
+                None => Err(raise(Error::Malformed(Malformed::Shape))),
             };
         }
         if let Ok(bytes) = value.cast::<PyBytes>() {
-            return Ok(Self::Bytes(bytes.clone()));
+            return Ok(Self::Borrowed(bytes.as_bytes()));
+        }
+        if let Ok(minted) = value.cast::<ApiKey>() {
+            return Ok(Self::Minted(minted.get()));
         }
         if let Ok(array) = value.cast::<PyByteArray>() {
             return Ok(Self::Copied(Zeroizing::new(array.to_vec())));
@@ -55,11 +62,44 @@ impl<'py> Key<'py> {
     /// The key's bytes.
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
+            Self::Borrowed(bytes) => bytes,
             Self::Bytes(bytes) => bytes.as_bytes(),
             Self::Copied(bytes) => bytes,
-            Self::Minted(key) => key.get().expose_secret().as_bytes(),
+            Self::Minted(key) => key.expose_secret().as_bytes(),
         }
     }
+}
+
+/// The UTF-8 of `text`, kept by the `str` itself: no copy for an ASCII `str` (a key's usual
+/// form), one copy cached in the object for another. `None` when the `str` holds unpaired
+/// surrogates, which UTF-8 cannot carry.
+///
+/// The safe ways to read a `str` under the limited API of Python 3.9 encode it into a new
+/// `bytes` object: an allocation and a copy on every call, a good part of what a call into
+/// the extension costs.
+#[allow(unsafe_code)]
+fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a [u8]> {
+    unsafe extern "C" {
+        // Exported by every CPython 3 since 3.3, with this signature; part of the limited
+        // API, and so declared by pyo3 for abi3 builds, only from 3.10 on.
+        fn PyUnicode_AsUTF8AndSize(
+            unicode: *mut ffi::PyObject,
+            size: *mut ffi::Py_ssize_t,
+        ) -> *const c_char;
+    }
+    let mut size: ffi::Py_ssize_t = 0;
+    // SAFETY: `text` is a live `str`, and the thread is attached (a `Bound` proves both).
+    let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
+    if data.is_null() {
+        // The encoder's UnicodeEncodeError is replaced by the caller's own error.
+        drop(PyErr::take(text.py()));
+        return None;
+    }
+    let size = usize::try_from(size).ok()?;
+    // SAFETY: on success the pointer is to `size` bytes of UTF-8 owned by the `str`, which
+    // never change and are freed only with the object; the borrow of `text` for `'a` keeps
+    // the object alive at least that long.
+    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), size) })
 }
 
 /// Free text to scan for keys. Unpaired surrogates, which UTF-8 cannot carry and no key
@@ -80,6 +120,49 @@ pub(crate) fn text<'a>(value: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>>
 /// A point in time given in seconds since the Unix epoch.
 pub(crate) fn time(secs: Option<i64>) -> Option<UnixTime> {
     secs.map(UnixTime::from_secs)
+}
+
+/// `till._convert.seconds_at` and `till._convert.names`: the package reads times and lists in
+/// one place, and the methods that Python calls directly use it for all but the common forms.
+static SECONDS_AT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static NAMES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// A point in time given as seconds since the Unix epoch or as an aware `datetime`, for the
+/// argument `what`. A plain `int` is read here; the rest (and `bool`, which is refused) goes
+/// through `till._convert.seconds_at`.
+pub(crate) fn moment(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<UnixTime>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let secs = if value.is_exact_instance_of::<PyInt>() {
+        value.extract::<i64>()?
+    } else {
+        let convert = SECONDS_AT.import(value.py(), "till._convert", "seconds_at")?;
+        convert.call1((value, what))?.extract::<i64>()?
+    };
+    Ok(Some(UnixTime::from_secs(secs)))
+}
+
+/// A list of scopes or roles from any iterable of `str` but a lone `str`, for the argument
+/// `what`, read by `till._convert.names`.
+pub(crate) fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    let convert = NAMES.import(value.py(), "till._convert", "names")?;
+    convert.call1((value, what))?.extract()
+}
+
+/// A scope given as a `str`, read in place. A `str` that UTF-8 cannot encode (it holds
+/// unpaired surrogates) holds a character outside the scope alphabet.
+pub(crate) fn scope<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    let text = value.cast::<PyString>().map_err(|_| {
+        let kind = value
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".into(), |n| n.to_string());
+        PyTypeError::new_err(format!("a scope is a str or a till.Request, not {kind}"))
+    })?;
+    utf8(text)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .ok_or_else(|| raise(Error::InvalidScope(ScopeError::Character)))
 }
 
 /// A length of time given in whole seconds, which cannot be negative.

@@ -6,9 +6,11 @@
 //! `python/till` turns them into `datetime`s and frozen objects.
 
 mod args;
+mod bench;
 mod error;
 mod issue;
 mod policy;
+mod request;
 mod secrets;
 mod text;
 mod verify;
@@ -25,16 +27,14 @@ fn till_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<issue::Issuer>()?;
     m.add_class::<policy::Policy>()?;
     m.add_class::<verify::Verifier>()?;
+    m.add_class::<request::Request>()?;
     m.add_class::<verify::Grant>()?;
     m.add_function(wrap_pyfunction!(issue::attenuate, m)?)?;
     m.add_function(wrap_pyfunction!(text::inspect, m)?)?;
     m.add_function(wrap_pyfunction!(text::find_keys, m)?)?;
     m.add_function(wrap_pyfunction!(text::redact, m)?)?;
     m.add_function(wrap_pyfunction!(error::error_codes, m)?)?;
-    m.add_function(wrap_pyfunction!(noop, m)?)?;
+    m.add_function(wrap_pyfunction!(bench::noop, m)?)?;
+    m.add_function(wrap_pyfunction!(bench::core_verify_ns, m)?)?;
     Ok(())
 }
-
-/// Does nothing: the benchmark measures the cost of a call into the extension with it.
-#[pyfunction]
-fn noop() {}

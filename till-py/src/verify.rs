@@ -2,26 +2,65 @@
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyTuple, PyType, PyTzInfo};
-use till_core::{KeyId, Request, Scope, UnixTime};
+use till_core::{KeyId, Scope, UnixTime};
 
 use crate::args::{self, Key};
 use crate::error::raise;
 use crate::policy::Policy;
+use crate::request::Request;
 use crate::secrets::Keyring;
 
 /// Checks keys against a keyring and a policy. Safe to share across threads: its one changing
-/// part, a role policy, is replaced whole under the core's lock, and it releases the GIL while
-/// it checks a key unless a Python revocation check has to be consulted.
-#[pyclass(frozen, module = "till._till", name = "Verifier")]
+/// part, a role policy, is replaced whole under the core's lock. It releases the GIL while it
+/// checks a long key (see [`DETACH_ABOVE`]) unless a Python revocation check has to be
+/// consulted.
+#[pyclass(frozen, subclass, module = "till._till", name = "Verifier")]
 pub(crate) struct Verifier {
     inner: till_core::Verifier,
     revoked: Option<Revoked>,
+    last_scope: LastScope,
 }
+
+/// The last scope a verifier was given as a string, with the request parsed from it. A
+/// handler asks for the same scope at every call, so that the parse and its allocations,
+/// which cost a good part of a short key's check, are paid once. A request is a function of
+/// its text alone: keeping one changes no outcome.
+#[derive(Default)]
+struct LastScope(Mutex<Option<(Box<str>, till_core::Request)>>);
+
+impl LastScope {
+    /// The request for one scope, parsed or kept from the last call that gave the same text.
+    fn request(&self, scope: &str) -> PyResult<till_core::Request> {
+        // Never waits: the lock is only ever held briefly, with the GIL, and a call that finds
+        // it taken (re-entered from a destructor, say) parses on its own.
+        let Ok(mut last) = self.0.try_lock() else {
+            return till_core::Request::scope(scope).map_err(raise);
+        };
+        if let Some((text, request)) = last.as_ref() {
+            if **text == *scope {
+                return Ok(request.clone());
+            }
+        }
+        let request = till_core::Request::scope(scope);
+        if let Ok(request) = &request {
+            *last = Some((scope.into(), request.clone()));
+        }
+        drop(last);
+        request.map_err(raise)
+    }
+}
+
+/// Keys longer than this, in bytes, are checked with the GIL released. A key of this size or
+/// less (the common key, with at most a block or two) checks in a microsecond or two, less
+/// than what releasing and taking back the GIL costs once other threads wait for it; the
+/// longest keys take tens of microseconds, which other threads can use.
+const DETACH_ABOVE: usize = 512;
 
 /// The application's revocation check, consulted after a key's tag is proven.
 enum Revoked {
@@ -65,60 +104,92 @@ impl Verifier {
         }
         let inner = builder.build().map_err(raise)?;
         let revoked = revoked.map(Revoked::from_py).transpose()?;
-        Ok(Self { inner, revoked })
+        Ok(Self {
+            inner,
+            revoked,
+            last_scope: LastScope::default(),
+        })
     }
 
-    /// Verifies `key` and checks that it grants exactly one of: `scope`, every scope of
-    /// `all_of`, or at least one of `any_of`.
-    #[pyo3(signature = (key, *, scope = None, all_of = None, any_of = None, now = None))]
+    /// Verifies `key` and checks that it grants exactly one of: `scope` (a `str` or a
+    /// `Request`), every scope of `all_of`, or at least one scope of `any_of`.
+    ///
+    /// Raises a `till.TillError` subclass when the key is refused; a key that is genuine but
+    /// lacks a scope raises `till.InsufficientScope`, whose `missing` lists what was not
+    /// granted. `now` (an aware `datetime` or seconds) replaces the system clock.
+    #[pyo3(signature = (key, scope = None, *, all_of = None, any_of = None, now = None))]
     fn verify(
         &self,
         key: &Bound<'_, PyAny>,
-        scope: Option<String>,
-        all_of: Option<Vec<String>>,
-        any_of: Option<Vec<String>>,
-        now: Option<i64>,
+        scope: Option<&Bound<'_, PyAny>>,
+        all_of: Option<&Bound<'_, PyAny>>,
+        any_of: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Grant> {
+        let parsed;
         let request = match (scope, all_of, any_of) {
-            (Some(scope), None, None) => Request::scope(&scope),
-            (None, Some(scopes), None) => Request::all_of(scopes),
-            (None, None, Some(scopes)) => Request::any_of(scopes),
+            (Some(scope), None, None) => match scope.cast::<Request>() {
+                Ok(built) => &built.get().inner,
+                Err(_) => {
+                    parsed = self.last_scope.request(args::scope(scope)?)?;
+                    &parsed
+                }
+            },
+            (None, Some(scopes), None) => {
+                let scopes = args::names(scopes, "all_of")?;
+                parsed = till_core::Request::all_of(scopes).map_err(raise)?;
+                &parsed
+            }
+            (None, None, Some(scopes)) => {
+                let scopes = args::names(scopes, "any_of")?;
+                parsed = till_core::Request::any_of(scopes).map_err(raise)?;
+                &parsed
+            }
             _ => {
                 return Err(PyTypeError::new_err(
                     "verify() takes exactly one of scope, all_of and any_of",
                 ));
             }
         };
-        let request = request.map_err(raise)?;
-        self.check(key, Some(&request), now)
+        self.check(key, Some(request), args::moment(now, "now")?)
     }
 
-    /// Verifies `key` without asking for any scope.
+    /// Verifies `key` without asking for any scope: proves it genuine, current and not
+    /// revoked, and returns what it grants. `now` replaces the system clock.
     #[pyo3(signature = (key, *, now = None))]
-    fn authenticate(&self, key: &Bound<'_, PyAny>, now: Option<i64>) -> PyResult<Grant> {
-        self.check(key, None, now)
+    fn authenticate(
+        &self,
+        key: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Grant> {
+        self.check(key, None, args::moment(now, "now")?)
     }
 }
 
 impl Verifier {
+    /// The core's verifier, for the benchmark's own timing of it.
+    pub(crate) fn core(&self) -> &till_core::Verifier {
+        &self.inner
+    }
+
     fn check(
         &self,
         key: &Bound<'_, PyAny>,
-        request: Option<&Request>,
-        now: Option<i64>,
+        request: Option<&till_core::Request>,
+        now: Option<UnixTime>,
     ) -> PyResult<Grant> {
         let py = key.py();
         let key = Key::from_py(key)?;
         let text = key.as_bytes();
-        let now = args::time(now).unwrap_or_else(|| self.inner.now());
+        let now = now.unwrap_or_else(|| self.inner.now());
+        let verifier = &self.inner;
+        let verify = || match request {
+            Some(request) => verifier.verify_at(text, request, now),
+            None => verifier.authenticate_at(text, now),
+        };
         let grant = match &self.revoked {
-            None => {
-                let verifier = &self.inner;
-                py.detach(|| match request {
-                    Some(request) => verifier.verify_at(text, request, now),
-                    None => verifier.authenticate_at(text, now),
-                })
-            }
+            None if text.len() > DETACH_ABOVE => py.detach(verify),
+            None => verify(),
             Some(revoked) => {
                 // The core takes a plain predicate: a Python exception is kept aside, the id
                 // is treated as revoked so that nothing is granted, and the exception is

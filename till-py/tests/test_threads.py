@@ -34,6 +34,18 @@ def workload(keyring: till.Keyring) -> list[tuple[till.KeyText, dict[str, Any]]]
         ]
         for accepted in [text, narrowed.expose_secret()]:
             work += [(twin, {"scope": "users:read"}) for twin, _ in tampered_twins(accepted)]
+    # Long keys are checked with the GIL released; short ones with it held.
+    long_key = issuer.mint(["repo/*:read"], ttl=3600, now=NOW)
+    for n in range(8):
+        long_key = till.attenuate(long_key, to=f"agent:{'x' * 50}-{n}", now=NOW)
+    long_text = long_key.expose_secret()
+    assert len(long_text) > 512
+    work += [
+        (long_key, {"scope": "repo/x:read"}),
+        (long_text, {"scope": "repo/x:write"}),
+        (long_text.encode(), {"scope": till.Request("repo/y:read")}),
+    ]
+    work += [(twin, {"scope": "repo/x:read"}) for twin, _ in tampered_twins(long_text)]
     work.append(("till_live_garbage", {"scope": "users:read"}))
     return work
 

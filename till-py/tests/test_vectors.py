@@ -17,6 +17,7 @@ ROOT_KEYS = load("root_keys.json")
 POLICIES = load("policies.json")
 ROOT_TEXT = {root["id"]: root["text"] for root in KEYS["root_keys"]}
 NOW = 1_800_000_000
+REQUESTED = [case for case in KEYS["cases"] if case["request"]]
 
 # The same key given in each form the functions accept.
 FORMS: dict[str, Callable[[bytes], till.KeyText]] = {
@@ -46,7 +47,8 @@ def policy_of(settings: dict[str, Any]) -> till.Policy | None:
 
 def build_verifier(case: dict[str, Any], revocation: str) -> till.Verifier:
     """The case's verifier. Revoked ids are consulted through a live set (or none at all when
-    the list is empty, which takes the path that releases the GIL), or through a callable."""
+    the list is empty, which takes the path without Python callbacks), or through a
+    callable."""
     settings = case["verifier"]
     keyring = till.Keyring([till.RootKey.from_text(ROOT_TEXT[i]) for i in settings["root_keys"]])
     ids = set(settings["revoked"])
@@ -106,6 +108,30 @@ def test_keys(case: dict[str, Any], form: str, revocation: str) -> None:
     if "grant" in case["expect"]:
         text = raw.decode("utf-8")
         assert_twins_fail(lambda twin: run(verifier, twin, case["request"], case["now"]), text)
+
+
+def prebuilt(request: dict[str, Any]) -> till.Request:
+    """The case's request as a ``Request`` object."""
+    if "scope" in request:
+        return till.Request(request["scope"])
+    if "all_of" in request:
+        return till.Request.all_of(request["all_of"])
+    return till.Request.any_of(request["any_of"])
+
+
+@pytest.mark.parametrize("case", REQUESTED, ids=names(REQUESTED))
+def test_keys_with_prebuilt_requests(case: dict[str, Any]) -> None:
+    """A ``Request`` built once gives the same outcome as the scopes it was built from."""
+    verifier = build_verifier(case, "container")
+    key = key_bytes(case)
+    request = case["request"]
+    check_outcome(
+        case, outcome_of(lambda: verifier.verify(key, prebuilt(request), now=case["now"]))
+    )
+    if "grant" in case["expect"]:
+        built = prebuilt(request)
+        text = key.decode("utf-8")
+        assert_twins_fail(lambda twin: verifier.verify(twin, built, now=case["now"]), text)
 
 
 @pytest.mark.parametrize("case", KEYS["cases"], ids=names(KEYS["cases"]))

@@ -50,7 +50,7 @@ from ._errors import (
     WrongAudience,
     WrongEnvironment,
 )
-from ._till import ApiKey, Grant, Keyring, Policy, RootKey, __version__
+from ._till import ApiKey, Grant, Keyring, Policy, Request, RootKey, __version__
 from ._types import Found, Link, Unverified, UnverifiedBlock
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "Malformed",
     "NotYetValid",
     "Policy",
+    "Request",
     "Revocation",
     "Revoked",
     "RootKey",

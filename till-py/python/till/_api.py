@@ -12,7 +12,7 @@ from typing import Callable, Union
 
 from . import _till
 from ._convert import datetime_of, names, seconds_at, seconds_of
-from ._till import ApiKey, Grant, Keyring, Policy
+from ._till import ApiKey, Keyring, Policy
 from ._types import Found, Unverified, UnverifiedBlock
 
 KeyText = Union[str, bytes, bytearray, memoryview, ApiKey]
@@ -86,21 +86,28 @@ class Issuer:
         )
 
 
-class Verifier:
+class Verifier(_till.Verifier):
     """Checks keys against a keyring and a policy of environment, audience and clock.
 
     Build one at startup and share it: it is immutable and safe to use from many threads.
-    Without ``revoked`` it releases the GIL while it checks a key. ``revoked`` is consulted,
-    after a key's tag is proven, with every id in its chain (the key id, then each block id);
-    an exception it raises propagates and nothing is granted. ``policy`` resolves the roles
-    keys carry, as it stands at each check (see :meth:`Policy.replace`); without one, or for a
-    role it does not define, a role grants nothing.
+    Without ``revoked`` it releases the GIL while it checks a key longer than 512 bytes; a
+    shorter one checks in less time than handing the GIL over would take. ``revoked`` is
+    consulted, after a key's tag is proven, with every id in its chain (the key id, then each
+    block id); an exception it raises propagates and nothing is granted. ``policy`` resolves
+    the roles keys carry, as it stands at each check (see :meth:`Policy.replace`); without
+    one, or for a role it does not define, a role grants nothing.
+
+    :meth:`verify` and :meth:`authenticate` are the compiled methods themselves, called with
+    no Python code in between: they take times as ``datetime``s or seconds and scopes as
+    strings or prebuilt :class:`Request` objects.
     """
 
-    __slots__ = ("_inner", "_policy", "_settings")
+    __slots__ = ("_policy", "_settings")
+    _policy: Policy | None
+    _settings: str
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         keyring: Keyring,
         *,
         env: str = "live",
@@ -109,8 +116,9 @@ class Verifier:
         revoked: Revocation | None = None,
         prefix: str = "till",
         policy: Policy | None = None,
-    ) -> None:
-        self._inner = _till.Verifier(
+    ) -> Verifier:
+        self = super().__new__(
+            cls,
             keyring,
             env=env,
             audience=audience,
@@ -124,38 +132,10 @@ class Verifier:
             f"revoked={revoked!r}, prefix={prefix!r}"
         )
         self._policy = policy
+        return self
 
     def __repr__(self) -> str:
         return f"till.Verifier({self._settings}, policy={self._policy!r})"
-
-    def verify(
-        self,
-        key: KeyText,
-        scope: str | None = None,
-        *,
-        all_of: Iterable[str] | None = None,
-        any_of: Iterable[str] | None = None,
-        now: datetime | int | None = None,
-    ) -> Grant:
-        """Verifies ``key`` and checks that it grants exactly one of: ``scope``, every scope
-        of ``all_of``, or at least one scope of ``any_of``.
-
-        Raises a :class:`till.TillError` subclass when the key is refused; a key that is
-        genuine but lacks a scope raises :class:`till.InsufficientScope`, whose ``missing``
-        lists what was not granted. ``now`` replaces the system clock.
-        """
-        return self._inner.verify(
-            key,
-            scope=scope,
-            all_of=names(all_of, "all_of"),
-            any_of=names(any_of, "any_of"),
-            now=seconds_at(now, "now"),
-        )
-
-    def authenticate(self, key: KeyText, *, now: datetime | int | None = None) -> Grant:
-        """Verifies ``key`` without asking for any scope: proves it genuine, current and not
-        revoked, and returns what it grants."""
-        return self._inner.authenticate(key, now=seconds_at(now, "now"))
 
 
 def attenuate(

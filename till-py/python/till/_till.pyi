@@ -1,8 +1,10 @@
 """Stubs of the compiled module ``till._till``. Use the ``till`` package instead."""
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Callable, NoReturn, TypedDict, final
+
+from typing_extensions import Self, disjoint_base
 
 from ._types import Link
 
@@ -12,10 +14,12 @@ __all__ = [
     "Issuer",
     "Keyring",
     "Policy",
+    "Request",
     "RootKey",
     "Verifier",
     "__version__",
     "attenuate",
+    "core_verify_ns",
     "error_codes",
     "find_keys",
     "inspect",
@@ -224,8 +228,10 @@ class Issuer:
         now: int | None = None,
     ) -> ApiKey: ...
 
-@final
+@disjoint_base
 class Verifier:
+    """The compiled verifier; :class:`till.Verifier` builds it with the defaults filled in."""
+
     def __new__(
         cls,
         keyring: Keyring,
@@ -236,17 +242,60 @@ class Verifier:
         revoked: Callable[[str], object] | Container[str] | None = None,
         prefix: str,
         policy: Policy | None = None,
-    ) -> Verifier: ...
+    ) -> Self: ...
     def verify(
         self,
         key: _Key,
+        scope: str | Request | None = None,
         *,
-        scope: str | None = None,
-        all_of: list[str] | None = None,
-        any_of: list[str] | None = None,
-        now: int | None = None,
-    ) -> Grant: ...
-    def authenticate(self, key: _Key, *, now: int | None = None) -> Grant: ...
+        all_of: Iterable[str] | None = None,
+        any_of: Iterable[str] | None = None,
+        now: datetime | int | None = None,
+    ) -> Grant:
+        """Verifies ``key`` and checks that it grants exactly one of: ``scope`` (a ``str`` or
+        a :class:`Request`), every scope of ``all_of``, or at least one scope of ``any_of``.
+
+        Raises a :class:`till.TillError` subclass when the key is refused; a key that is
+        genuine but lacks a scope raises :class:`till.InsufficientScope`, whose ``missing``
+        lists what was not granted. ``now`` (an aware ``datetime`` or seconds) replaces the
+        system clock.
+        """
+
+    def authenticate(self, key: _Key, *, now: datetime | int | None = None) -> Grant:
+        """Verifies ``key`` without asking for any scope: proves it genuine, current and not
+        revoked, and returns what it grants. ``now`` replaces the system clock."""
+
+@final
+class Request:
+    """What a caller asks a key to grant: one scope, all of several, or any of several.
+
+    :meth:`Verifier.verify` parses a scope given as a string at every call; a handler that
+    asks for the same thing every time can build its ``Request`` once and pass it instead.
+    Frozen; equal to another request that asks the same, in the same order.
+    """
+
+    def __new__(cls, scope: str) -> Request:
+        """A request for one scope. Raises :class:`till.InvalidScope` for a scope that breaks
+        the grammar."""
+
+    @staticmethod
+    def all_of(scopes: Iterable[str]) -> Request:
+        """A request that every one of ``scopes`` (1 to 32 of them) is granted."""
+
+    @staticmethod
+    def any_of(scopes: Iterable[str]) -> Request:
+        """A request that at least one of ``scopes`` (1 to 32 of them) is granted."""
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The scopes asked for, in the order given."""
+
+    @property
+    def is_any_of(self) -> bool:
+        """Whether any one of the scopes suffices."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 def attenuate(
     key: _Key,
@@ -264,3 +313,6 @@ def find_keys(text: str) -> list[tuple[str, int, int, str, str]]: ...
 def redact(text: str) -> str: ...
 def error_codes() -> list[tuple[str, int]]: ...
 def noop() -> None: ...
+def core_verify_ns(
+    verifier: Verifier, key: _Key, request: Request, now: int, calls: int
+) -> float: ...
