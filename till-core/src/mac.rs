@@ -26,12 +26,10 @@ pub(crate) fn derive(id: RootKeyId, secret: &[u8; 32]) -> hmac::Key {
     }
 }
 
-/// The first tag: HMAC of `<prefix>_<env>_` followed by the root's bytes.
-pub(crate) fn root_tag(key: &hmac::Key, head: &[u8], root: &[u8]) -> Tag {
-    let mut ctx = hmac::Context::with_key(key);
-    ctx.update(head);
-    ctx.update(root);
-    truncate(ctx.sign())
+/// The first tag: HMAC of `<prefix>_<env>_` followed by the root's bytes, given as one
+/// message.
+pub(crate) fn root_tag(key: &hmac::Key, head_and_root: &[u8]) -> Tag {
+    truncate(hmac::sign(key, head_and_root))
 }
 
 /// The tag after one more block, HMAC of the block under the previous tag, and the block's

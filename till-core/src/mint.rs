@@ -228,8 +228,9 @@ impl Issuer {
         };
         let mut payload = wire::write_root(&fields)?;
 
-        let head = format!("{}_{}_", self.prefix, claims.env);
-        let tag = mac::root_tag(root_key.mac(), head.as_bytes(), &payload);
+        let mut signed = format!("{}_{}_", self.prefix, claims.env).into_bytes();
+        signed.extend_from_slice(&payload);
+        let tag = mac::root_tag(root_key.mac(), &signed);
         payload.extend_from_slice(&tag[..TAG_LEN]);
         let text = key::encode(self.prefix, claims.env, &payload);
         if text.len() > crate::limits::MAX_KEY_LEN {

@@ -17,6 +17,9 @@ use crate::scope::{self, Request, Scope};
 use crate::time::{Clock, SystemClock, UnixTime};
 use crate::wire::{self, Payload, Root, Span, TAG_LEN};
 
+/// Room for the longest head, `<prefix>_<env>_`, before a decoded payload.
+const HEAD_ROOM: usize = 12 + 1 + 8 + 1;
+
 /// Length of a key or block id, in bytes.
 const KEY_ID_LEN: usize = 12;
 
@@ -118,9 +121,9 @@ impl Verifier {
         extra: Option<&dyn Fn(&KeyId) -> bool>,
     ) -> Result<Grant, Error> {
         match key.len() {
-            0..=172 => self.check::<128>(key, request, now, extra),
-            173..=512 => self.check::<384>(key, request, now, extra),
-            _ => self.check::<MAX_PAYLOAD_LEN>(key, request, now, extra),
+            0..=172 => self.check::<{ HEAD_ROOM + 128 }>(key, request, now, extra),
+            173..=512 => self.check::<{ HEAD_ROOM + 384 }>(key, request, now, extra),
+            _ => self.check::<{ HEAD_ROOM + MAX_PAYLOAD_LEN }>(key, request, now, extra),
         }
     }
 
@@ -148,7 +151,8 @@ impl Verifier {
         crate::audit::record(text, request, &result);
         // Of the decoded bytes only the tag is worth anything: without it, the rest is a claim
         // that nobody can use.
-        let tag = usize::from(payload.tag.start)..usize::from(payload.tag.end);
+        let tag =
+            HEAD_ROOM + usize::from(payload.tag.start)..HEAD_ROOM + usize::from(payload.tag.end);
         if let Some(tag) = buf.get_mut(tag) {
             tag.zeroize();
         }
@@ -164,12 +168,18 @@ impl Verifier {
         buf: &mut [u8],
         payload: &mut Payload,
     ) -> Result<Grant, Error> {
-        // Parsing: every limit and rule, before any MAC work.
-        let (parts, len) = key::decode(text, buf)?;
+        // Parsing: every limit and rule, before any MAC work. The payload is decoded after
+        // room for the head, which is copied in front of it: the root's MAC then runs over
+        // one contiguous message.
+        let (room, body) = buf.split_at_mut(HEAD_ROOM);
+        let (parts, len) = key::decode(text, body)?;
         if parts.prefix != self.prefix {
             return Err(Error::Malformed(Malformed::Prefix));
         }
-        let data = &buf[..len];
+        let head_start = HEAD_ROOM - parts.head.len();
+        room[head_start..].copy_from_slice(parts.head);
+        let buf = &*buf;
+        let data = &buf[HEAD_ROOM..HEAD_ROOM + len];
         wire::read_into(data, payload)?;
         let payload = &*payload;
         let root_key = self
@@ -178,7 +188,10 @@ impl Verifier {
             .ok_or_else(|| Error::UnknownRootKey(payload.root_key_id()))?;
 
         // The chain: one HMAC for the root, one per block, compared in constant time at the end.
-        let mut tag = mac::root_tag(root_key.mac(), parts.head, at(data, &payload.root.bytes));
+        let signed = buf
+            .get(head_start..HEAD_ROOM + usize::from(payload.root.bytes.end))
+            .unwrap_or_default();
+        let mut tag = mac::root_tag(root_key.mac(), signed);
         let mut chain = [KeyId([0; 12]); MAX_BLOCKS];
         for (i, block) in payload.blocks().iter().enumerate() {
             (tag, chain[i]) = mac::block_tag(&tag, at(data, &block.bytes));
