@@ -109,32 +109,20 @@ done
 
 step "Python binding"
 : >"$work/python.txt"
-venv="till-py/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-    run bash till-py/run-tests.sh >"$work/python-setup.log" 2>&1 ||
-        echo "till-py/run-tests.sh failed; see its output" >>"$work/python.txt"
-fi
-# The installed wheel (run-tests.sh builds it with --release) is what is measured. An
-# editable install from `maturin develop` may be a debug build; then a release wheel is
-# built into a virtual environment of the benchmark's own.
+# A release wheel in a virtual environment of the benchmark's own: the binding's test script
+# builds for testing, not for speed.
 python=""
-if [ -x "$venv/bin/python" ] && (cd "$work" && "$root/$venv/bin/python" -c '
-import sys, jwt, till._till as t
-sys.exit("site-packages" not in t.__file__)') 2>/dev/null; then
-    python="$venv/bin/python"
-    echo "interpreter: $venv (wheel installed by till-py/run-tests.sh)" >>"$work/python.txt"
-else
-    own="$bench_target/python"
-    if run python3 -m venv "$own/venv" &&
-        run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
-            'maturin>=1.16,<2' PyJWT &&
-        run "$own/venv/bin/maturin" build -q --release -m till-py/Cargo.toml -o "$own/wheels" &&
-        run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
-            --force-reinstall --no-deps "$own"/wheels/till-*.whl; then
-        python="$own/venv/bin/python"
-        echo "interpreter: a fresh virtual environment with a release wheel of till-py" \
-            >>"$work/python.txt"
-    fi
+own="$bench_target/python"
+rm -rf "$own/wheels"
+if run python3 -m venv "$own/venv" &&
+    run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
+        'maturin>=1.16,<2' PyJWT &&
+    run "$own/venv/bin/maturin" build -q --release -m till-py/Cargo.toml -o "$own/wheels" &&
+    run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
+        --force-reinstall --no-deps "$own"/wheels/till-*.whl; then
+    python="$own/venv/bin/python"
+    echo "interpreter: a virtual environment with a release wheel of till-py" \
+        >>"$work/python.txt"
 fi
 if [ -n "$python" ]; then
     run "$python" till-py/bench/bench_verify.py 2>&1 | tee -a "$work/python.txt" ||
@@ -150,7 +138,8 @@ node_ok=1
 if [ ! -d till-node/node_modules ]; then
     (cd till-node && run npm ci --no-audit --no-fund) >"$work/node-setup.log" 2>&1 || node_ok=0
 fi
-if [ "$node_ok" = 1 ] && [ ! -f till-node/till.linux-x64-gnu.node ]; then
+# Always a release build of the addon, whatever the binding's test script left behind.
+if [ "$node_ok" = 1 ]; then
     (cd till-node && run npm run build) >>"$work/node-setup.log" 2>&1 || node_ok=0
 fi
 if [ "$node_ok" = 1 ]; then
