@@ -169,6 +169,36 @@ def test_exceptions_survive_pickling() -> None:
     )
 
 
+def test_raised_exceptions_match_those_built_in_python() -> None:
+    """What the compiled module raises has the shape the classes' constructors give."""
+    keyring, issuer, verifier = _issuer_and_verifier()
+    key = issuer.mint(["a:read"], ttl=HOUR)
+    with pytest.raises(till.InsufficientScope) as refused:
+        verifier.verify(key, all_of=["c:read", "a:read", "b:read"])
+    raised = refused.value
+    built = till.InsufficientScope(raised.message, ["c:read", "b:read"])
+    assert (raised.args, raised.missing) == (built.args, built.missing)
+    assert raised.missing == ("c:read", "b:read") and isinstance(raised.missing, tuple)
+    assert "c:read" in raised.message and "b:read" in raised.message
+    assert_twins_fail(lambda twin: verifier.verify(twin, "a:read"), key.expose_secret())
+
+    policy = till.Policy({"roles": {"reader": {"scopes": ["a:read"]}}})
+    with pytest.raises(till.ExceedsRoles) as exceeded:
+        till.Issuer(keyring, policy=policy).mint(
+            ["b:write", "a:read", "a:write"], on_behalf_of=["reader"], ttl=HOUR
+        )
+    beyond = exceeded.value
+    assert beyond.beyond == ("a:write", "b:write") and isinstance(beyond.beyond, tuple)
+    assert beyond.args == till.ExceedsRoles(beyond.message, beyond.beyond).args
+    copy = pickle.loads(pickle.dumps(beyond))
+    assert (type(copy), copy.beyond, str(copy)) == (till.ExceedsRoles, beyond.beyond, str(beyond))
+
+    with pytest.raises(till.BadChecksum) as mistyped:
+        verifier.verify(tampered_twins(key.expose_secret())[0][0], "a:read")
+    assert mistyped.value.args == (mistyped.value.message,)
+    assert till.BadChecksum("text").args == ("text",)
+
+
 def test_api_misuse_is_a_type_error_not_a_till_error() -> None:
     _, issuer, verifier = _issuer_and_verifier()
     key = issuer.mint(["a:read"], ttl=HOUR)

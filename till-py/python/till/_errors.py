@@ -7,7 +7,7 @@ Python, Node and C. Messages never contain a key or a secret.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 
 class TillError(Exception):
@@ -16,8 +16,10 @@ class TillError(Exception):
     code: ClassVar[str]
     number: ClassVar[int]
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    # Exception's own constructor keeps the message: no Python code runs when one is raised.
+    if TYPE_CHECKING:
+
+        def __init__(self, message: str) -> None: ...
 
     @property
     def message(self) -> str:
@@ -111,6 +113,8 @@ class InsufficientScope(TillError):
     code = "insufficient_scope"
     number = 12
 
+    # For Python callers: the compiled module builds the exception with
+    # BaseException.__new__ and sets ``missing`` itself, without running this.
     def __init__(self, message: str, missing: Iterable[str] = ()) -> None:
         super().__init__(message)
         self.missing: tuple[str, ...] = tuple(missing)
@@ -185,6 +189,8 @@ class ExceedsRoles(TillError):
     code = "exceeds_roles"
     number = 21
 
+    # For Python callers: the compiled module builds the exception with
+    # BaseException.__new__ and sets ``beyond`` itself, without running this.
     def __init__(self, message: str, beyond: Iterable[str] = ()) -> None:
         super().__init__(message)
         self.beyond: tuple[str, ...] = tuple(beyond)
