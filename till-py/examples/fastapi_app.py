@@ -41,13 +41,14 @@ def bearer_key(request: Request) -> Optional[str]:
 
 def requires(verifier: till.Verifier, scope: str) -> Callable[[Request], till.Grant]:
     """A dependency that lets a request through only with a key granting ``scope``."""
+    wanted = till.Request(scope)  # parsed once, when the app is built
 
     def check(request: Request) -> till.Grant:
         key = bearer_key(request)
         if key is None:
             raise HTTPException(401, "a bearer key is required", {"WWW-Authenticate": challenge()})
         try:
-            return verifier.verify(key, scope)
+            return verifier.verify(key, wanted)
         except till.InsufficientScope as refused:
             needed = " ".join(refused.missing)
             headers = {"WWW-Authenticate": challenge("insufficient_scope", needed)}

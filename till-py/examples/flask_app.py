@@ -51,6 +51,7 @@ def bearer_key() -> str | None:
 
 def requires(verifier: till.Verifier, scope: str) -> Callable[[View], View]:
     """A decorator passing the view a ``grant`` keyword argument for a key granting ``scope``."""
+    wanted = till.Request(scope)  # parsed once, when the app is built
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -59,7 +60,7 @@ def requires(verifier: till.Verifier, scope: str) -> Callable[[View], View]:
             if key is None:
                 return refusal(401, "missing_token", challenge())
             try:
-                grant = verifier.verify(key, scope)
+                grant = verifier.verify(key, wanted)
             except till.InsufficientScope as refused:
                 needed = " ".join(refused.missing)
                 return refusal(403, refused.code, challenge("insufficient_scope", needed))
