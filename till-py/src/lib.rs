@@ -1,9 +1,11 @@
 //! The compiled half of the `till` Python package, imported as `till._till`.
 //!
 //! Every function here converts its arguments, calls `till-core`, and converts the answer
-//! back; errors cross into Python through `error::raise` alone. Times and durations arrive
-//! as whole seconds and grants leave as plain tuples: the typed Python layer in
-//! `python/till` turns them into `datetime`s and frozen objects.
+//! back; errors cross into Python through `error::raise` alone. Most functions are wrapped by
+//! the typed Python layer in `python/till`, which turns times and durations into whole
+//! seconds. `Verifier.verify` and `authenticate` are called directly, on every request a
+//! service checks: they read seconds themselves and hand any other form of time to that
+//! layer's converter. Grants leave as `Grant` objects whose fields are read when asked for.
 
 mod args;
 mod bench;
