@@ -174,7 +174,7 @@ pub fn attenuate_at(
     if out.len() > MAX_PAYLOAD_LEN {
         return Err(Error::TooLarge(Limit::KeyLength));
     }
-    let text = key::encode(parts.prefix, parts.env, &out);
+    let text = key::encode(parts.prefix(), parts.env(), &out);
     if text.len() > crate::limits::MAX_KEY_LEN {
         return Err(Error::TooLarge(Limit::KeyLength));
     }

@@ -78,8 +78,8 @@ pub fn inspect(key: impl AsRef<[u8]>) -> Result<Unverified, Error> {
     };
     let root = &payload.root;
     Ok(Unverified {
-        prefix: parts.prefix,
-        env: parts.env,
+        prefix: parts.prefix(),
+        env: parts.env(),
         version: wire::VERSION,
         root_key_id: RootKeyId(root.root_key_id).to_string(),
         key_id: KeyId(root.key_id),

@@ -115,13 +115,19 @@ macro_rules! short_name {
                 Self::from_bytes(name.as_bytes()).ok_or_else(|| Error::InvalidArgument($what))
             }
 
-            pub(crate) fn from_bytes(name: &[u8]) -> Option<Self> {
-                let (first, rest) = name.split_first()?;
-                let valid = name.len() >= $min
+            /// Whether `name` follows the grammar.
+            pub(crate) fn is_valid(name: &[u8]) -> bool {
+                let Some((first, rest)) = name.split_first() else {
+                    return false;
+                };
+                name.len() >= $min
                     && name.len() <= $max
                     && first.is_ascii_lowercase()
-                    && rest.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-                if !valid {
+                    && rest.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            }
+
+            pub(crate) fn from_bytes(name: &[u8]) -> Option<Self> {
+                if !Self::is_valid(name) {
                     return None;
                 }
                 let mut bytes = [0u8; $max];
@@ -219,12 +225,25 @@ impl Default for Prefix {
     }
 }
 
-/// A key's text, split at its joints and checked up to (not including) the payload.
+/// A key's text, split at its joints and checked up to (not including) the payload. The
+/// prefix and environment stay slices of the text, checked against their grammar: the
+/// verifier only compares them with its own.
 pub(crate) struct Text<'a> {
-    pub(crate) prefix: Prefix,
-    pub(crate) env: Env,
+    pub(crate) prefix: &'a [u8],
+    pub(crate) env: &'a [u8],
     /// `<prefix>_<env>_`, which the MAC covers together with the payload.
     pub(crate) head: &'a [u8],
+}
+
+impl Text<'_> {
+    pub(crate) fn prefix(&self) -> Prefix {
+        // Checked by `decode`; the default is never reached.
+        Prefix::from_bytes(self.prefix).unwrap_or_default()
+    }
+
+    pub(crate) fn env(&self) -> Env {
+        Env::from_bytes(self.env).unwrap_or_default()
+    }
 }
 
 /// Splits and checks a key's text, decoding its body into `out`. Returns the text's parts and
@@ -235,10 +254,14 @@ pub(crate) fn decode<'a>(text: &'a [u8], out: &mut [u8]) -> Result<(Text<'a>, us
     }
     let first = find(text, 0).ok_or_else(|| Error::Malformed(Malformed::Shape))?;
     let second = find(text, first + 1).ok_or_else(|| Error::Malformed(Malformed::Shape))?;
-    let prefix =
-        Prefix::from_bytes(&text[..first]).ok_or_else(|| Error::Malformed(Malformed::Prefix))?;
-    let env = Env::from_bytes(&text[first + 1..second])
-        .ok_or_else(|| Error::Malformed(Malformed::Environment))?;
+    let prefix = &text[..first];
+    if !Prefix::is_valid(prefix) {
+        return Err(Error::Malformed(Malformed::Prefix));
+    }
+    let env = &text[first + 1..second];
+    if !Env::is_valid(env) {
+        return Err(Error::Malformed(Malformed::Environment));
+    }
 
     let rest = &text[second + 1..];
     if rest.len() <= checksum::LEN {
@@ -400,7 +423,7 @@ mod tests {
         let (parts, len) = decode(text.as_bytes(), &mut out).unwrap();
         assert_eq!(&out[..len], b"\x01\x02\x03\x04");
         assert_eq!(parts.head, b"till_test_");
-        assert_eq!(parts.env, Env::TEST);
+        assert_eq!(parts.env(), Env::TEST);
 
         let mut bad = text.clone().into_bytes();
         let last = bad.len() - 1;

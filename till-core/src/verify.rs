@@ -173,7 +173,7 @@ impl Verifier {
         // one contiguous message.
         let (room, body) = buf.split_at_mut(HEAD_ROOM);
         let (parts, len) = key::decode(text, body)?;
-        if parts.prefix != self.prefix {
+        if parts.prefix != self.prefix.as_bytes() {
             return Err(Error::Malformed(Malformed::Prefix));
         }
         let head_start = HEAD_ROOM - parts.head.len();
@@ -206,10 +206,10 @@ impl Verifier {
         let chain = &chain[..payload.block_count];
 
         // From here on the key is genuine, and precise reasons may be given.
-        if parts.env != self.env {
+        if parts.env != self.env.as_bytes() {
             return Err(Error::WrongEnvironment {
                 expected: self.env,
-                found: parts.env,
+                found: parts.env(),
             });
         }
         self.check_audience(data, payload)?;
@@ -243,8 +243,9 @@ impl Verifier {
             bytes: Grant::keep(data, payload, chain),
             root: payload.root.clone(),
             blocks: payload.block_count as u8,
-            prefix: parts.prefix,
-            env: parts.env,
+            // Both equal the verifier's own, as checked above.
+            prefix: self.prefix,
+            env: self.env,
             times,
             policy,
         })
