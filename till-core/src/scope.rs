@@ -289,14 +289,31 @@ pub(crate) fn covers(grant: &[u8], request: &[u8]) -> bool {
     covers_parts(g_res, g_act, r_res, r_act)
 }
 
+/// Whether two short byte strings are equal, compared in line: scopes are a few bytes long,
+/// shorter than a call to `memcmp` is worth.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Whether `a` sorts strictly before `b`, bytewise, compared in line as [`same`] is.
+#[inline]
+pub(crate) fn before(a: &[u8], b: &[u8]) -> bool {
+    match a.iter().zip(b).find(|(x, y)| x != y) {
+        Some((x, y)) => x < y,
+        None => a.len() < b.len(),
+    }
+}
+
 /// Whether the granted resource and action cover the requested ones.
 pub(crate) fn covers_parts(g_res: &[u8], g_act: &[u8], r_res: &[u8], r_act: &[u8]) -> bool {
-    if g_act != b"*" && g_act != r_act {
+    if g_act != b"*" && !same(g_act, r_act) {
         return false;
     }
     // Without a wildcard, a grant covers exactly its own resource.
-    if g_res == r_res || !g_res.contains(&b'*') {
-        return g_res == r_res;
+    let equal = same(g_res, r_res);
+    if equal || !g_res.contains(&b'*') {
+        return equal;
     }
     let mut requested = r_res.split(|&c| c == b'/');
     for granted in g_res.split(|&c| c == b'/') {
@@ -499,5 +516,15 @@ mod tests {
             s("a/*:read"),
         ]);
         assert_eq!(set, vec![s("a/*:read"), s("b:write")]);
+    }
+
+    proptest::proptest! {
+        /// The in-line comparisons agree with the slice ones.
+        #[test]
+        fn inline_comparisons_agree(a in "[ab:*]{0,6}", b in "[ab:*]{0,6}") {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            proptest::prop_assert_eq!(same(a, b), a == b);
+            proptest::prop_assert_eq!(before(a, b), a < b);
+        }
     }
 }

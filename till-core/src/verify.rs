@@ -443,7 +443,7 @@ pub(crate) fn grants(
         wire::scope_groups(at(data, span)).any(|(res, actions)| {
             // A group whose resource has no wildcard covers only that resource: most groups
             // are passed over without looking at their actions.
-            (res == r_res || res.contains(&b'*'))
+            (scope::same(res, r_res) || res.contains(&b'*'))
                 && actions
                     .split(|&c| c == b',')
                     .any(|act| scope::covers_parts(res, act, r_res, r_act))

@@ -430,7 +430,7 @@ fn scope_list_is_canonical(list: &[u8]) -> bool {
             }
         }
         let resource = &list[resource_start..at];
-        if resource_start > 0 && resource <= prev_resource {
+        if resource_start > 0 && !scope::before(prev_resource, resource) {
             return false;
         }
         prev_resource = resource;
@@ -442,7 +442,7 @@ fn scope_list_is_canonical(list: &[u8]) -> bool {
             let action = &list[at..end];
             count += 1;
             let fits = count <= MAX_SCOPES && resource.len() + 1 + action.len() <= MAX_SCOPE_LEN;
-            let ordered = prev_action.is_empty() || action > prev_action;
+            let ordered = prev_action.is_empty() || scope::before(prev_action, action);
             if !fits || !ordered || !matches!(kind, Segment::Name | Segment::Star) {
                 return false;
             }
