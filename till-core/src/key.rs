@@ -342,16 +342,28 @@ fn decode_body(body: &[u8], out: &mut [u8]) -> Decoded {
     let (quads, tail) = body.split_at(full * 4);
     let (whole, end) = out.split_at_mut(full * 3);
     let mut seen = 0u8;
-    for (quad, bytes) in quads.chunks_exact(4).zip(whole.chunks_exact_mut(3)) {
-        let a = SEXTETS[usize::from(quad[0])];
-        let b = SEXTETS[usize::from(quad[1])];
-        let c = SEXTETS[usize::from(quad[2])];
-        let d = SEXTETS[usize::from(quad[3])];
-        seen |= a | b | c | d;
-        let word = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-        bytes[0] = (word >> 16) as u8;
-        bytes[1] = (word >> 8) as u8;
-        bytes[2] = word as u8;
+    // Eight characters at a time into one 48-bit word, written as six bytes at once; then at
+    // most one group of four.
+    let octets = quads.len() / 8;
+    let (eights, four) = quads.split_at(octets * 8);
+    let (sixes, three) = whole.split_at_mut(octets * 6);
+    for (chars, bytes) in eights.chunks_exact(8).zip(sixes.chunks_exact_mut(6)) {
+        let mut word = 0u64;
+        for &c in chars {
+            let sextet = SEXTETS[usize::from(c)];
+            seen |= sextet;
+            word = word << 6 | u64::from(sextet);
+        }
+        bytes.copy_from_slice(&word.to_be_bytes()[2..]);
+    }
+    for (quad, bytes) in four.chunks_exact(4).zip(three.chunks_exact_mut(3)) {
+        let mut word = 0u32;
+        for &c in quad {
+            let sextet = SEXTETS[usize::from(c)];
+            seen |= sextet;
+            word = word << 6 | u32::from(sextet);
+        }
+        bytes.copy_from_slice(&word.to_be_bytes()[1..]);
     }
     let mut word = 0u32;
     for &c in tail {
