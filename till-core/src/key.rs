@@ -249,6 +249,16 @@ impl Text<'_> {
 /// Splits and checks a key's text, decoding its body into `out`. Returns the text's parts and
 /// the payload length. Performs no MAC work and no allocation.
 pub(crate) fn decode<'a>(text: &'a [u8], out: &mut [u8]) -> Result<(Text<'a>, usize), Error> {
+    decode_noting(text, out, &mut 0)
+}
+
+/// [`decode`], noting in `wrote` how many bytes of `out` it wrote, on failure too: a body is
+/// decoded before its checksum is judged, and the caller wipes what was written.
+pub(crate) fn decode_noting<'a>(
+    text: &'a [u8],
+    out: &mut [u8],
+    wrote: &mut usize,
+) -> Result<(Text<'a>, usize), Error> {
     if text.len() > MAX_KEY_LEN {
         return Err(Error::TooLarge(Limit::KeyLength));
     }
@@ -272,6 +282,7 @@ pub(crate) fn decode<'a>(text: &'a [u8], out: &mut [u8]) -> Result<(Text<'a>, us
     // judged between them, so that a foreign character is reported before a typo and a typo
     // before a non-canonical ending.
     let decoded = decode_body(body, out);
+    *wrote = decoded.wrote;
     if !decoded.chars_ok || !written.iter().all(u8::is_ascii_alphanumeric) {
         return Err(Error::Malformed(Malformed::Base64));
     }
@@ -322,6 +333,8 @@ pub(crate) const fn is_body_char(c: u8) -> bool {
 struct Decoded {
     /// Every byte was in the alphabet.
     chars_ok: bool,
+    /// How many bytes of the output were written.
+    wrote: usize,
     /// The decoded length, if the body is also the one canonical text of its bytes: no
     /// impossible length, no set bits after the last byte, and room for it all in `out`.
     len: Option<usize>,
@@ -336,6 +349,7 @@ fn decode_body(body: &[u8], out: &mut [u8]) -> Decoded {
         let chars_ok = body.iter().all(|&c| is_body_char(c));
         return Decoded {
             chars_ok,
+            wrote: 0,
             len: None,
         };
     };
@@ -386,6 +400,7 @@ fn decode_body(body: &[u8], out: &mut [u8]) -> Decoded {
     };
     Decoded {
         chars_ok: seen & NOT_BASE64 == 0,
+        wrote: len,
         len: canonical.then_some(len),
     }
 }

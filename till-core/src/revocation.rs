@@ -11,7 +11,8 @@ use crate::key::KeyId;
 /// The verifier calls it, after the tag is proven, with every id in the key's chain: the key
 /// id, then the id of each attenuation block. Revoking a key id therefore revokes every key
 /// attenuated from it; revoking a block id revokes that sub-key and its descendants only.
-/// Block ids are derived one-way from block tags, so they can be published safely.
+/// A block id is the part of the block's HMAC that follows its tag, so it can be published
+/// safely: it tells nothing of the tag.
 pub trait Revocation: Send + Sync {
     /// Whether `id` is revoked.
     fn is_revoked(&self, id: &KeyId) -> bool;

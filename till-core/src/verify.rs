@@ -17,6 +17,14 @@ use crate::scope::{self, Request, Scope};
 use crate::time::{Clock, SystemClock, UnixTime};
 use crate::wire::{self, Payload, Root, Span, TAG_LEN};
 
+/// What one check works in: the buffer a key is decoded into, the payload read from it, and
+/// how many bytes decoding wrote, which are wiped after.
+struct Scratch<'b> {
+    buf: &'b mut [u8],
+    payload: Payload,
+    wrote: usize,
+}
+
 /// Room for the longest head, `<prefix>_<env>_`, before a decoded payload.
 const HEAD_ROOM: usize = 12 + 1 + 8 + 1;
 
@@ -145,15 +153,20 @@ impl Verifier {
         extra: Option<&dyn Fn(&KeyId) -> bool>,
     ) -> Result<Grant, Error> {
         let mut buf = [0u8; N];
-        let mut payload = Payload::default();
-        let result = self.check_in(text, request, now, extra, &mut buf, &mut payload);
+        let mut scratch = Scratch {
+            buf: &mut buf,
+            payload: Payload::default(),
+            wrote: 0,
+        };
+        let result = self.check_in(text, request, now, extra, &mut scratch);
+        let wrote = scratch.wrote;
         #[cfg(feature = "tracing")]
         crate::audit::record(text, request, &result);
-        // Of the decoded bytes only the tag is worth anything: without it, the rest is a claim
-        // that nobody can use.
-        let tag =
-            HEAD_ROOM + usize::from(payload.tag.start)..HEAD_ROOM + usize::from(payload.tag.end);
-        if let Some(tag) = buf.get_mut(tag) {
+        // Of the decoded bytes only the tag, the last sixteen, is worth anything: without it,
+        // the rest is a claim that nobody can use. They are wiped whatever the outcome, even
+        // when decoding stopped at the checksum or parsing at a field.
+        let end = HEAD_ROOM + wrote;
+        if let Some(tag) = buf.get_mut(end.saturating_sub(TAG_LEN).max(HEAD_ROOM)..end) {
             tag.zeroize();
         }
         result
@@ -165,20 +178,24 @@ impl Verifier {
         request: Option<&Request>,
         now: UnixTime,
         extra: Option<&dyn Fn(&KeyId) -> bool>,
-        buf: &mut [u8],
-        payload: &mut Payload,
+        scratch: &mut Scratch<'_>,
     ) -> Result<Grant, Error> {
+        let Scratch {
+            buf,
+            payload,
+            wrote,
+        } = scratch;
         // Parsing: every limit and rule, before any MAC work. The payload is decoded after
         // room for the head, which is copied in front of it: the root's MAC then runs over
         // one contiguous message.
         let (room, body) = buf.split_at_mut(HEAD_ROOM);
-        let (parts, len) = key::decode(text, body)?;
+        let (parts, len) = key::decode_noting(text, body, wrote)?;
         if parts.prefix != self.prefix.as_bytes() {
             return Err(Error::Malformed(Malformed::Prefix));
         }
         let head_start = HEAD_ROOM - parts.head.len();
         room[head_start..].copy_from_slice(parts.head);
-        let buf = &*buf;
+        let buf = &**buf;
         let data = &buf[HEAD_ROOM..HEAD_ROOM + len];
         wire::read_into(data, payload)?;
         let payload = &*payload;
@@ -518,16 +535,16 @@ impl Grant {
     }
 
     /// The payload's fields. The root is kept; blocks, when there are any, are read again.
-    fn payload(&self) -> Payload {
+    /// The bytes passed every check when the key was verified, so reading them again cannot
+    /// fail; if it ever did, `None`, and every caller then answers as if nothing were granted.
+    fn payload(&self) -> Option<Payload> {
         if self.blocks == 0 {
-            return Payload {
+            return Some(Payload {
                 root: self.root.clone(),
                 ..Payload::default()
-            };
+            });
         }
-        // The bytes passed every check when the key was verified; reading them again cannot
-        // fail, and an empty payload would grant nothing if it did.
-        wire::read(self.data()).unwrap_or_default()
+        wire::read(self.data()).ok()
     }
 
     /// The id of the key, shared by every key attenuated from it.
@@ -560,7 +577,7 @@ impl Grant {
         if let Some(span) = &self.root.audience {
             return self.text(Some(span));
         }
-        let payload = self.payload();
+        let payload = self.payload()?;
         let first = payload.blocks().iter().find_map(|b| b.audience.clone());
         self.text(first.as_ref())
     }
@@ -582,12 +599,14 @@ impl Grant {
 
     /// Whether the key grants `scope`.
     pub fn allows(&self, scope: &Scope) -> bool {
-        grants(
-            self.data(),
-            &self.payload(),
-            self.policy.as_deref(),
-            scope.as_str().as_bytes(),
-        )
+        self.payload().is_some_and(|payload| {
+            grants(
+                self.data(),
+                &payload,
+                self.policy.as_deref(),
+                scope.as_str().as_bytes(),
+            )
+        })
     }
 
     /// The scopes the key grants: its root scopes and its roles' scopes (as the policy stood
@@ -615,7 +634,10 @@ impl Grant {
             );
         }
         if self.blocks > 0 {
-            for block in self.payload().blocks() {
+            let Some(payload) = self.payload() else {
+                return Vec::new();
+            };
+            for block in payload.blocks() {
                 if let Some(span) = &block.scopes {
                     let narrowing = list(span);
                     granted = granted
@@ -643,7 +665,7 @@ impl Grant {
 
     /// The delegation chain, oldest block first.
     pub fn chain(&self) -> impl Iterator<Item = Link<'_>> {
-        let payload = self.payload();
+        let payload = self.payload().unwrap_or_default();
         let labels: [Option<Span>; MAX_BLOCKS] =
             std::array::from_fn(|i| payload.blocks().get(i).and_then(|b| b.label.clone()));
         let ids = &self.bytes[self.data().len()..];
