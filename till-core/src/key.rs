@@ -56,13 +56,16 @@ impl FromStr for RootKeyId {
     }
 }
 
+/// Length of a [`KeyId`], in bytes.
+pub(crate) const KEY_ID_LEN: usize = 12;
+
 /// The unique id of a key (96 random bits), or of one attenuation block of a key.
 ///
 /// Written as 16 base64url characters. A key's id appears verbatim in its text, right after
 /// the first four characters of the body, so a log line can be matched to a key by eye.
 /// Ids are not secret: publishing one gives nobody the power to use or extend the key.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KeyId(pub [u8; 12]);
+pub struct KeyId(pub [u8; KEY_ID_LEN]);
 
 impl fmt::Display for KeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -357,34 +360,17 @@ fn decode_body(body: &[u8], out: &mut [u8]) -> Decoded {
     let (whole, end) = out.split_at_mut(full * 3);
     let mut seen = 0u8;
     // Eight characters at a time into one 48-bit word, written as six bytes at once; then at
-    // most one group of four.
+    // most one group of four, then the tail.
     let octets = quads.len() / 8;
     let (eights, four) = quads.split_at(octets * 8);
     let (sixes, three) = whole.split_at_mut(octets * 6);
     for (chars, bytes) in eights.chunks_exact(8).zip(sixes.chunks_exact_mut(6)) {
-        let mut word = 0u64;
-        for &c in chars {
-            let sextet = SEXTETS[usize::from(c)];
-            seen |= sextet;
-            word = word << 6 | u64::from(sextet);
-        }
-        bytes.copy_from_slice(&word.to_be_bytes()[2..]);
+        bytes.copy_from_slice(&pack(chars, &mut seen).to_be_bytes()[2..]);
     }
     for (quad, bytes) in four.chunks_exact(4).zip(three.chunks_exact_mut(3)) {
-        let mut word = 0u32;
-        for &c in quad {
-            let sextet = SEXTETS[usize::from(c)];
-            seen |= sextet;
-            word = word << 6 | u32::from(sextet);
-        }
-        bytes.copy_from_slice(&word.to_be_bytes()[1..]);
+        bytes.copy_from_slice(&pack(quad, &mut seen).to_be_bytes()[5..]);
     }
-    let mut word = 0u32;
-    for &c in tail {
-        let sextet = SEXTETS[usize::from(c)];
-        seen |= sextet;
-        word = word << 6 | u32::from(sextet & 0x3f);
-    }
+    let word = pack(tail, &mut seen);
     let canonical = match tail.len() {
         0 => true,
         2 => {
@@ -403,6 +389,16 @@ fn decode_body(body: &[u8], out: &mut [u8]) -> Decoded {
         wrote: len,
         len: canonical.then_some(len),
     }
+}
+
+/// The sextets of up to eight `chars` in one word, the first character highest. A character
+/// outside the alphabet sets [`NOT_BASE64`] in `seen`, and the word is then meaningless.
+fn pack(chars: &[u8], seen: &mut u8) -> u64 {
+    chars.iter().fold(0, |word, &c| {
+        let sextet = SEXTETS[usize::from(c)];
+        *seen |= sextet;
+        word << 6 | u64::from(sextet)
+    })
 }
 
 fn find(text: &[u8], from: usize) -> Option<usize> {
@@ -478,7 +474,10 @@ mod tests {
 
         /// Every byte string's encoding decodes back to it, and no other text does.
         #[test]
-        fn body_decoding_round_trips(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..30), flip in 0usize..40) {
+        fn body_decoding_round_trips(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..30),
+            flip in 0usize..40,
+        ) {
             let text = BASE64.encode(&bytes);
             let mut out = [0u8; 30];
             let decoded = decode_body(text.as_bytes(), &mut out);
@@ -494,7 +493,8 @@ mod tests {
                     *other.last_mut().unwrap() = replacement;
                     let mut again = [0u8; 30];
                     let decoded = decode_body(&other, &mut again);
-                    let same = decoded.len == Some(bytes.len()) && again[..bytes.len()] == bytes[..];
+                    let same =
+                        decoded.len == Some(bytes.len()) && again[..bytes.len()] == bytes[..];
                     proptest::prop_assert!(!same);
                 }
             }

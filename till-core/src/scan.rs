@@ -5,7 +5,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::checksum::{self, Crc32};
-use crate::key::{self, BASE64, KeyId};
+use crate::key::{self, BASE64, KEY_ID_LEN, KeyId};
 use crate::limits::MAX_KEY_LEN;
 use crate::root::ROOT_KEY_PREFIX;
 use crate::wire::KEY_ID_OFFSET;
@@ -164,7 +164,11 @@ fn api_key_at(bytes: &[u8], start: usize) -> Option<Found> {
     let body = &bytes[head_end..end - checksum::LEN];
     let mut id = [0u8; 15];
     BASE64.decode_slice(body.get(..20)?, &mut id).ok()?;
-    let key_id = KeyId(id[KEY_ID_OFFSET..KEY_ID_OFFSET + 12].try_into().ok()?);
+    let key_id = KeyId(
+        id[KEY_ID_OFFSET..KEY_ID_OFFSET + KEY_ID_LEN]
+            .try_into()
+            .ok()?,
+    );
     let head = std::str::from_utf8(&bytes[start..head_end]).ok()?;
     Some(Found {
         kind: FoundKind::ApiKey,

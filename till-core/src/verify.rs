@@ -7,7 +7,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::error::{Error, Malformed, MissingScopes};
-use crate::key::{self, Env, KeyId, Prefix, RootKeyId};
+use crate::key::{self, Env, KEY_ID_LEN, KeyId, Prefix, RootKeyId};
 use crate::limits::{MAX_BLOCKS, MAX_LEEWAY, MAX_PAYLOAD_LEN};
 use crate::mac;
 use crate::policy::{Policy, SharedPolicy};
@@ -27,9 +27,6 @@ struct Scratch<'b> {
 
 /// Room for the longest head, `<prefix>_<env>_`, before a decoded payload.
 const HEAD_ROOM: usize = 12 + 1 + 8 + 1;
-
-/// Length of a key or block id, in bytes.
-const KEY_ID_LEN: usize = 12;
 
 /// Checks keys against a keyring and a policy of environment, audience and clock.
 ///
