@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, ScopeError};
 use crate::limits::{MAX_REQUEST_SCOPES, MAX_ROLE_LEN, MAX_SCOPE_LEN};
@@ -110,7 +110,8 @@ pub struct Request {
 impl Request {
     /// A request for one scope.
     pub fn scope(scope: &str) -> Result<Self, Error> {
-        Self::all_of([scope])
+        let scopes: Arc<[Scope]> = Arc::new([Scope::parse(scope)?]);
+        Ok(Self { scopes, any: false })
     }
 
     /// A request that every one of `scopes` is granted.
@@ -177,6 +178,56 @@ impl Request {
 
     pub(crate) fn shared(&self) -> Arc<[Scope]> {
         Arc::clone(&self.scopes)
+    }
+}
+
+/// One-scope requests remembered by their text, for callers that are handed a scope as a
+/// string on every call, as bindings to other languages are: a service asks for the same few
+/// scopes again and again, and each is parsed (and allocated) once rather than per call. A
+/// caller that can keep its [`Request`]s needs none of this.
+///
+/// A request is a function of its text alone, so what is remembered changes no outcome. At
+/// most [`RequestMemo::CAPACITY`] texts are kept, the oldest replaced first; text that is not
+/// a scope is never kept. Shared between threads, it never waits: a call that finds it in use
+/// parses on its own.
+#[derive(Debug, Default)]
+pub struct RequestMemo {
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    entries: [Option<(Box<str>, Request)>; RequestMemo::CAPACITY],
+    next: usize,
+}
+
+impl RequestMemo {
+    /// How many requests are kept.
+    pub const CAPACITY: usize = 8;
+
+    /// An empty memo.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The request for one scope, the same as [`Request::scope`] gives.
+    pub fn scope(&self, scope: &str) -> Result<Request, Error> {
+        let Ok(mut kept) = self.kept.try_lock() else {
+            return Request::scope(scope);
+        };
+        let found = kept
+            .entries
+            .iter()
+            .flatten()
+            .find(|(text, _)| **text == *scope);
+        if let Some((_, request)) = found {
+            return Ok(request.clone());
+        }
+        let request = Request::scope(scope)?;
+        let next = kept.next;
+        kept.entries[next] = Some((scope.into(), request.clone()));
+        kept.next = (next + 1) % Self::CAPACITY;
+        Ok(request)
     }
 }
 
@@ -505,6 +556,60 @@ mod tests {
                 "{b} ∩ {a}"
             );
         }
+    }
+
+    #[test]
+    fn memo_gives_what_parsing_gives() {
+        let memo = RequestMemo::new();
+        // More texts than the memo keeps, each asked for twice, some of them again later:
+        // every answer is the request parsed from that text, never a neighbour's.
+        let texts: Vec<String> = (0..RequestMemo::CAPACITY * 2 + 3)
+            .map(|i| format!("repo/r{i}:read"))
+            .collect();
+        for round in 0..3 {
+            for text in texts.iter().skip(round) {
+                for _ in 0..2 {
+                    let request = memo.scope(text).unwrap();
+                    assert_eq!(request.scopes(), [s(text)]);
+                    assert!(!request.is_any_of());
+                }
+            }
+        }
+        let kept = memo.kept.lock().unwrap();
+        assert_eq!(kept.entries.iter().flatten().count(), RequestMemo::CAPACITY);
+    }
+
+    #[test]
+    fn memo_keeps_no_invalid_text() {
+        let memo = RequestMemo::new();
+        for bad in ["repo", "Repo:read", "a/../b:read", ""] {
+            for _ in 0..2 {
+                assert_eq!(
+                    memo.scope(bad).unwrap_err().code(),
+                    Request::scope(bad).unwrap_err().code()
+                );
+            }
+        }
+        assert_eq!(
+            memo.kept.lock().unwrap().entries.iter().flatten().count(),
+            0
+        );
+        // A text that differs from a kept one only past its length is not that one.
+        memo.scope("a:b").unwrap();
+        assert!(memo.scope("a:bc").unwrap().scopes() == [s("a:bc")]);
+    }
+
+    #[test]
+    fn memo_in_use_parses_on_its_own() {
+        let memo = RequestMemo::new();
+        let held = memo.kept.lock().unwrap();
+        assert_eq!(memo.scope("repo:read").unwrap().scopes(), [s("repo:read")]);
+        assert!(memo.scope("repo").is_err());
+        drop(held);
+        assert_eq!(
+            memo.kept.lock().unwrap().entries.iter().flatten().count(),
+            0
+        );
     }
 
     #[test]

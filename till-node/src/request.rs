@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use napi::{Env, JsValue, Unknown, ValueType, check_status, sys};
 use napi_derive::napi;
+use till_core::RequestMemo;
 
 use crate::convert;
 use crate::error::{Failure, catch};
@@ -39,7 +40,7 @@ impl Request {
     #[napi(constructor, ts_args_type = "request: string | Request | ScopeRequest")]
     pub fn new(env: Env, request: Unknown<'_>) -> napi::Result<Self> {
         catch(&env, || {
-            let inner = read(request)?.into_owned();
+            let inner = read(request, None)?.into_owned();
             Ok(Self { inner })
         })
     }
@@ -58,10 +59,14 @@ impl Request {
     }
 }
 
-/// Reads a request: a scope string, a `Request`, or a `ScopeRequest` object.
-pub(crate) fn read(value: Unknown<'_>) -> Result<Cow<'_, till_core::Request>, Failure> {
+/// Reads a request: a scope string, a `Request`, or a `ScopeRequest` object. A scope string
+/// is looked up in `memo` when one is given.
+pub(crate) fn read<'a>(
+    value: Unknown<'a>,
+    memo: Option<&RequestMemo>,
+) -> Result<Cow<'a, till_core::Request>, Failure> {
     match value.get_type()? {
-        ValueType::String => Ok(Cow::Owned(scope(value)?)),
+        ValueType::String => Ok(Cow::Owned(scope(value, memo)?)),
         ValueType::Object => {
             if let Ok(request) = convert::instance::<Request>(value, REQUEST) {
                 return Ok(Cow::Borrowed(&request.inner));
@@ -77,7 +82,11 @@ pub(crate) fn read(value: Unknown<'_>) -> Result<Cow<'_, till_core::Request>, Fa
 const ROOM: usize = 256;
 
 /// Reads a one-scope request from a string, without copying it to the heap when it is short.
-fn scope(value: Unknown<'_>) -> Result<till_core::Request, Failure> {
+fn scope(value: Unknown<'_>, memo: Option<&RequestMemo>) -> Result<till_core::Request, Failure> {
+    let parse = |text: &str| match memo {
+        Some(memo) => memo.scope(text),
+        None => till_core::Request::scope(text),
+    };
     let mut room = [0_u8; ROOM];
     let mut used = 0;
     // SAFETY: the value is a string; the pointer and length describe `room`, which Node-API
@@ -95,10 +104,10 @@ fn scope(value: Unknown<'_>) -> Result<till_core::Request, Failure> {
     // of up to 4 bytes): read it whole instead.
     if used + 4 < ROOM {
         let text = std::str::from_utf8(&room[..used]).map_err(|_| Failure::Type(REQUEST))?;
-        return Ok(till_core::Request::scope(text)?);
+        return Ok(parse(text)?);
     }
     let text = convert::value::<String>(value, REQUEST)?;
-    Ok(till_core::Request::scope(&text)?)
+    Ok(parse(&text)?)
 }
 
 impl ScopeRequest {

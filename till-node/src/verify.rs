@@ -5,7 +5,7 @@ use std::cell::Cell;
 use napi::bindgen_prelude::{Function, FunctionRef};
 use napi::{Env, JsValue, Status, Unknown, ValueType};
 use napi_derive::napi;
-use till_core::{KeyId, Request, VerifierBuilder};
+use till_core::{KeyId, Request, RequestMemo, VerifierBuilder};
 
 use crate::convert;
 use crate::error::{Failure, catch};
@@ -40,6 +40,8 @@ pub struct VerifierOptions<'a> {
 pub struct Verifier {
     inner: till_core::Verifier,
     is_revoked: Option<FunctionRef<String, bool>>,
+    /// The scopes asked for as strings, parsed once each.
+    memo: RequestMemo,
 }
 
 #[napi]
@@ -61,6 +63,7 @@ impl Verifier {
             Ok(Self {
                 inner: builder.build()?,
                 is_revoked,
+                memo: RequestMemo::new(),
             })
         })
     }
@@ -81,7 +84,7 @@ impl Verifier {
         now: Option<Unknown<'_>>,
     ) -> napi::Result<f64> {
         catch(&env, || {
-            let request = request::read(request)?;
+            let request = request::read(request, Some(&self.memo))?;
             let grant = self.check(&env, key, Some(&request), now)?;
             grants::keep(grant)
         })

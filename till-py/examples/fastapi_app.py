@@ -12,7 +12,8 @@ Annotations here are evaluated when the routes are defined (no ``from __future__
 annotations``): FastAPI reads the dependencies from them.
 """
 
-from typing import Annotated, Callable, Optional
+from collections.abc import Callable
+from typing import Annotated
 
 import till
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -20,7 +21,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 REALM = "till-example"
 
 
-def challenge(error: Optional[str] = None, scope: Optional[str] = None) -> str:
+def challenge(error: str | None = None, scope: str | None = None) -> str:
     """The ``WWW-Authenticate`` value for a refusal."""
     params = [f'realm="{REALM}"']
     if error is not None:
@@ -30,7 +31,7 @@ def challenge(error: Optional[str] = None, scope: Optional[str] = None) -> str:
     return "Bearer " + ", ".join(params)
 
 
-def bearer_key(request: Request) -> Optional[str]:
+def bearer_key(request: Request) -> str | None:
     """The key of an ``Authorization: Bearer <key>`` header, if there is one."""
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")

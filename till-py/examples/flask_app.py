@@ -13,7 +13,8 @@ Run it with ``TILL_ROOT_KEY=$(till init) flask --app flask_app:main run``.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import till
 from flask import Flask, Response, jsonify, request

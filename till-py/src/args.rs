@@ -1,11 +1,9 @@
 //! Arguments as Python passes them, in the forms `till-core` takes.
 
 use std::borrow::Cow;
-use std::ffi::c_char;
 use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyInt, PyMemoryView, PyString};
@@ -72,34 +70,10 @@ impl<'a, 'py> Key<'a, 'py> {
 
 /// The UTF-8 of `text`, kept by the `str` itself: no copy for an ASCII `str` (a key's usual
 /// form), one copy cached in the object for another. `None` when the `str` holds unpaired
-/// surrogates, which UTF-8 cannot carry.
-///
-/// The safe ways to read a `str` under the limited API of Python 3.9 encode it into a new
-/// `bytes` object: an allocation and a copy on every call, a good part of what a call into
-/// the extension costs.
-#[allow(unsafe_code)]
+/// surrogates, which UTF-8 cannot carry; the encoder's `UnicodeEncodeError` is dropped for the
+/// caller's own error.
 fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a [u8]> {
-    unsafe extern "C" {
-        // Exported by every CPython 3 since 3.3, with this signature; part of the limited
-        // API, and so declared by pyo3 for abi3 builds, only from 3.10 on.
-        fn PyUnicode_AsUTF8AndSize(
-            unicode: *mut ffi::PyObject,
-            size: *mut ffi::Py_ssize_t,
-        ) -> *const c_char;
-    }
-    let mut size: ffi::Py_ssize_t = 0;
-    // SAFETY: `text` is a live `str`, and the thread is attached (a `Bound` proves both).
-    let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
-    if data.is_null() {
-        // The encoder's UnicodeEncodeError is replaced by the caller's own error.
-        drop(PyErr::take(text.py()));
-        return None;
-    }
-    let size = usize::try_from(size).ok()?;
-    // SAFETY: on success the pointer is to `size` bytes of UTF-8 owned by the `str`, which
-    // never change and are freed only with the object; the borrow of `text` for `'a` keeps
-    // the object alive at least that long.
-    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), size) })
+    text.to_str().ok().map(str::as_bytes)
 }
 
 /// Free text to scan for keys. Unpaired surrogates, which UTF-8 cannot carry and no key
@@ -160,9 +134,8 @@ pub(crate) fn scope<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
             .map_or_else(|_| "?".into(), |n| n.to_string());
         PyTypeError::new_err(format!("a scope is a str or a till.Request, not {kind}"))
     })?;
-    utf8(text)
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .ok_or_else(|| raise(Error::InvalidScope(ScopeError::Character)))
+    text.to_str()
+        .map_err(|_| raise(Error::InvalidScope(ScopeError::Character)))
 }
 
 /// A length of time given in whole seconds, which cannot be negative.

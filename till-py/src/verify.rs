@@ -2,13 +2,12 @@
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyTuple, PyType, PyTzInfo};
-use till_core::{KeyId, Scope, UnixTime};
+use till_core::{KeyId, RequestMemo, Scope, UnixTime};
 
 use crate::args::{self, Key};
 use crate::error::raise;
@@ -24,36 +23,8 @@ use crate::secrets::Keyring;
 pub(crate) struct Verifier {
     inner: till_core::Verifier,
     revoked: Option<Revoked>,
-    last_scope: LastScope,
-}
-
-/// The last scope a verifier was given as a string, with the request parsed from it. A
-/// handler asks for the same scope at every call, so that the parse and its allocations,
-/// which cost a good part of a short key's check, are paid once. A request is a function of
-/// its text alone: keeping one changes no outcome.
-#[derive(Default)]
-struct LastScope(Mutex<Option<(Box<str>, till_core::Request)>>);
-
-impl LastScope {
-    /// The request for one scope, parsed or kept from the last call that gave the same text.
-    fn request(&self, scope: &str) -> PyResult<till_core::Request> {
-        // Never waits: the lock is only ever held briefly, with the GIL, and a call that finds
-        // it taken (re-entered from a destructor, say) parses on its own.
-        let Ok(mut last) = self.0.try_lock() else {
-            return till_core::Request::scope(scope).map_err(raise);
-        };
-        if let Some((text, request)) = last.as_ref() {
-            if **text == *scope {
-                return Ok(request.clone());
-            }
-        }
-        let request = till_core::Request::scope(scope);
-        if let Ok(request) = &request {
-            *last = Some((scope.into(), request.clone()));
-        }
-        drop(last);
-        request.map_err(raise)
-    }
+    /// The scopes asked for as strings, parsed once each.
+    memo: RequestMemo,
 }
 
 /// Keys longer than this, in bytes, are checked with the GIL released. A key of this size or
@@ -107,7 +78,7 @@ impl Verifier {
         Ok(Self {
             inner,
             revoked,
-            last_scope: LastScope::default(),
+            memo: RequestMemo::new(),
         })
     }
 
@@ -131,7 +102,7 @@ impl Verifier {
             (Some(scope), None, None) => match scope.cast::<Request>() {
                 Ok(built) => &built.get().inner,
                 Err(_) => {
-                    parsed = self.last_scope.request(args::scope(scope)?)?;
+                    parsed = self.memo.scope(args::scope(scope)?).map_err(raise)?;
                     &parsed
                 }
             },

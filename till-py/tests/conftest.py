@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import string
 import zlib
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import till
@@ -62,6 +63,11 @@ def checksum(text: str) -> str:
 
 def _swap(char: str) -> str:
     return "A" if char != "A" else "B"
+
+
+def typo(key: str) -> str:
+    """``key`` with its last character (a checksum digit) replaced by another."""
+    return key[:-1] + _swap(key[-1])
 
 
 def tampered_twins(key: str) -> list[tuple[str, str]]:

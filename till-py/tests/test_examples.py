@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pytest
 import till
-from conftest import tampered_twins
+from conftest import tampered_twins, typo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 
@@ -16,7 +17,7 @@ import fastapi_app
 import flask_app
 
 # (status, WWW-Authenticate header or None, JSON body)
-Answer = tuple[int, Optional[str], Any]
+Answer = tuple[int, str | None, Any]
 Client = Callable[[str, str, dict[str, str]], Answer]
 
 
@@ -84,7 +85,7 @@ def test_an_invalid_key_is_401_invalid_token(
         "foreign": till.Issuer(till.Keyring([till.RootKey.generate()]))
         .mint(["users:read"], ttl=600)
         .expose_secret(),
-        "typo": issuer.mint(["users:read"], ttl=600).expose_secret()[:-1] + "0",
+        "typo": typo(issuer.mint(["users:read"], ttl=600).expose_secret()),
     }
     status, challenge, body = call("GET", "/users", bearer(keys[kind]))
     assert (status, challenge) == (401, 'Bearer realm="till-example", error="invalid_token"')

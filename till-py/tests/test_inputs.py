@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import array
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import till

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import till
-from conftest import assert_twins_fail, grant_data, load, seconds
+from conftest import assert_twins_fail, grant_data, load, seconds, typo
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = sorted(REPO.glob("target/*/till"))
@@ -91,7 +91,7 @@ def test_python_minted_key_verifies_with_the_till_command() -> None:
     assert answer["grant"] == grant_data(till.Verifier(keyring).verify(key, "repo/acme/api:read"))
 
     for twin in [
-        key.expose_secret()[:-1] + "x",
+        typo(key.expose_secret()),
         till.attenuate(key, scopes=["repo/acme/x:read"]).expose_secret(),
     ]:
         refused = run_cli(

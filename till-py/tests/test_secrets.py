@@ -7,7 +7,8 @@ import io
 import logging
 import pickle
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import till

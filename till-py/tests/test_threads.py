@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Union
+from typing import Any
 
 import pytest
 import till
@@ -14,7 +14,7 @@ NOW = 1_800_000_000
 THREADS = 8
 ROUNDS = 100
 
-Outcome = Union[till.Grant, tuple[str, tuple[str, ...]]]
+Outcome = till.Grant | tuple[str, tuple[str, ...]]
 
 
 def workload(keyring: till.Keyring) -> list[tuple[till.KeyText, dict[str, Any]]]:

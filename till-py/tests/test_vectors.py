@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import till
@@ -208,7 +209,7 @@ def test_text(case: dict[str, Any]) -> None:
         }
         for f in found
     ] == case["found"]
-    for f, expected in zip(found, case["found"]):
+    for f, expected in zip(found, case["found"], strict=True):
         assert text[f.start : f.end] == encoded[expected["start"] : expected["end"]].decode()
         assert f.redacted in case["redacted"]
     assert till.redact(text) == case["redacted"]

@@ -6,20 +6,19 @@ which converts the rest and calls the core. The decisions are all the core's.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from datetime import datetime, timedelta
-from typing import Callable, Union
 
 from . import _till
 from ._convert import datetime_of, names, seconds_at, seconds_of
 from ._till import ApiKey, Keyring, Policy
 from ._types import Found, Unverified, UnverifiedBlock
 
-KeyText = Union[str, bytes, bytearray, memoryview, ApiKey]
+KeyText = str | bytes | bytearray | memoryview | ApiKey
 """A key as the functions of this package accept it. ``str`` and bytes-like forms give the
 same results; bytes that are not UTF-8 are a malformed key."""
 
-Revocation = Union[Callable[[str], object], Container[str]]
+Revocation = Callable[[str], object] | Container[str]
 """A revocation check: a callable taking an id and answering whether it is revoked, or a
 container of revoked ids (such as a ``set``) that is read afresh at every check."""
 

@@ -1,8 +1,8 @@
 """Stubs of the compiled module ``till._till``. Use the ``till`` package instead."""
 
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Callable, NoReturn, TypedDict, final
+from typing import NoReturn, TypedDict, final
 
 from typing_extensions import Self, disjoint_base
 
