@@ -22,7 +22,7 @@ import { Keyring, Request, RootKey, Verifier } from '../index.mjs'
 const require = createRequire(import.meta.url)
 const binding = require('../binding.js')
 
-const BATCHES = 101
+const ROUNDS = 101
 const WARMUP_MS = 500
 
 const file = JSON.parse(readFileSync(new URL('../../test-vectors/keys.json', import.meta.url)))
@@ -54,11 +54,8 @@ function jwtVerify() {
   return claims
 }
 
-/**
- * Median time of one call, in nanoseconds, over BATCHES batches sized to ~5 ms each; each
- * batch's time includes the turn of the event loop that follows it.
- */
-async function measure(call) {
+/** How many calls of `call` take about 5 ms, found while warming it up. */
+async function batchSize(call) {
   const until = performance.now() + WARMUP_MS
   let calls = 0
   while (performance.now() < until) {
@@ -68,18 +65,31 @@ async function measure(call) {
       await yieldToLoop()
     }
   }
-  const batch = Math.max(1, Math.round(calls / WARMUP_MS * 5))
-  const perCall = []
-  for (let b = 0; b < BATCHES; b++) {
-    const start = process.hrtime.bigint()
-    for (let i = 0; i < batch; i++) {
-      call()
-    }
-    await yieldToLoop()
-    perCall.push(Number(process.hrtime.bigint() - start) / batch)
+  return Math.max(1, Math.round(calls / WARMUP_MS * 5))
+}
+
+/**
+ * Median time of one call of each row, in nanoseconds. Each round times one batch of every
+ * row in turn, so that a machine whose speed drifts slows every row alike; each batch's time
+ * includes the turn of the event loop that follows it.
+ */
+async function measure(rows) {
+  const batches = []
+  for (const [, call] of rows) {
+    batches.push(await batchSize(call))
   }
-  perCall.sort((a, b) => a - b)
-  return perCall[Math.floor(perCall.length / 2)]
+  const perCall = rows.map(() => [])
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, call]] of rows.entries()) {
+      const start = process.hrtime.bigint()
+      for (let n = 0; n < batches[i]; n++) {
+        call()
+      }
+      await yieldToLoop()
+      perCall[i].push(Number(process.hrtime.bigint() - start) / batches[i])
+    }
+  }
+  return perCall.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)])
 }
 
 // Both sides accept what they are given before anything is timed.
@@ -101,8 +111,8 @@ const rows = [
   ['empty call into the addon', () => binding.emptyCall()],
 ]
 
-console.log(`node ${process.version}, ${process.arch}, median of ${BATCHES} batches`)
-for (const [name, call] of rows) {
-  const ns = await measure(call)
-  console.log(`${name.padEnd(42)} ${(ns / 1000).toFixed(3).padStart(8)} µs`)
+console.log(`node ${process.version}, ${process.arch}, median of ${ROUNDS} rounds`)
+const medians = await measure(rows)
+for (const [i, [name]] of rows.entries()) {
+  console.log(`${name.padEnd(42)} ${(medians[i] / 1000).toFixed(3).padStart(8)} µs`)
 }

@@ -50,7 +50,7 @@ pub(crate) fn keep(grant: till_core::Grant) -> Result<f64, Failure> {
     GRANTS.with_borrow_mut(|table| {
         let table = table
             .as_mut()
-            .ok_or(Failure::Js(napi::Error::from_reason(LOADER)))?;
+            .ok_or_else(|| Failure::Js(napi::Error::from_reason(LOADER)))?;
         let index = match table.free.pop() {
             Some(index) => index,
             None => {

@@ -14,8 +14,7 @@ scope list) and its measured call also checks the requested scope, as verify doe
 Every figure is the median over rounds of the mean time of one call in a batch, each round
 timing one batch of every call in turn. The calls measured:
 
-- ``verify(key, "users:read", now=...)``: the case's clock, given as a keyword (which costs
-  more than a positional argument under the stable ABI of Python 3.9).
+- ``verify(key, "users:read", now=...)``: the case's clock, given as a keyword.
 - ``verify(key, request, now=...)``: the same with a ``till.Request`` built once.
 - ``verify(key, "users:read")`` and ``verify(key, request)``: the usual calls, on the system
   clock; measured only while the reference key is valid by that clock.
