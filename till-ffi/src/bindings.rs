@@ -406,9 +406,10 @@ pub enum Request {
 }
 
 impl Request {
-    fn to_core(&self) -> std::result::Result<core::Request, core::Error> {
+    /// The core's request; a single scope is looked up in `memo`.
+    fn to_core(&self, memo: &core::RequestMemo) -> std::result::Result<core::Request, core::Error> {
         match self {
-            Self::Scope { scope } => core::Request::scope(scope),
+            Self::Scope { scope } => memo.scope(scope),
             Self::AllOf { scopes } => core::Request::all_of(scopes),
             Self::AnyOf { scopes } => core::Request::any_of(scopes),
         }
@@ -484,7 +485,11 @@ impl From<core::Grant> for Grant {
 
 /// Checks keys. Thread-safe: build one and share it.
 #[derive(Debug, uniffi::Object)]
-pub struct Verifier(core::Verifier);
+pub struct Verifier {
+    inner: core::Verifier,
+    /// The single scopes asked for, parsed once each.
+    memo: core::RequestMemo,
+}
 
 impl Verifier {
     fn build(
@@ -508,7 +513,10 @@ impl Verifier {
         if let Some(policy) = &options.policy {
             builder = builder.policy(policy.0.clone());
         }
-        Ok(Arc::new(Self(builder.build()?)))
+        Ok(Arc::new(Self {
+            inner: builder.build()?,
+            memo: core::RequestMemo::new(),
+        }))
     }
 }
 
@@ -544,16 +552,15 @@ impl Verifier {
     /// epoch) or at the system clock's time.
     #[uniffi::method(default(now = None))]
     pub fn verify(&self, key: String, request: Request, now: Option<i64>) -> Result<Grant> {
-        let grant = self
-            .0
-            .verify_at(key, &request.to_core()?, time_or_now(now))?;
+        let request = request.to_core(&self.memo)?;
+        let grant = self.inner.verify_at(key, &request, time_or_now(now))?;
         Ok(grant.into())
     }
 
     /// Verifies `key` without asking for a scope.
     #[uniffi::method(default(now = None))]
     pub fn authenticate(&self, key: String, now: Option<i64>) -> Result<Grant> {
-        Ok(self.0.authenticate_at(key, time_or_now(now))?.into())
+        Ok(self.inner.authenticate_at(key, time_or_now(now))?.into())
     }
 }
 
