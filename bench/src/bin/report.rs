@@ -1,6 +1,6 @@
 //! Till's verify next to its floor and its peers, as Markdown: medians of timed batches,
 //! allocations per verify on every outcome of the shared vectors, and the throughput of one
-//! verifier shared by one and by two threads.
+//! verifier shared by one and by two threads, and single calls after the caches are flushed.
 //!
 //! ```text
 //! report [--json PATH] [--rounds N]   the full report; PATH receives the figures as JSON
@@ -233,11 +233,13 @@ fn run() -> Result<(), SetupError> {
     let outcomes = allocations_by_outcome()?;
     let case = &cases[0];
     let throughput = throughput(case);
+    let cold = cold(&ops);
     let load_after = load_average();
 
     print_report(&ops, &timings, &per_call, &by_name, floor.len());
     print_allocations(&outcomes);
     print_throughput(&throughput);
+    print_cold(&cold);
 
     if let Some(path) = value("--json") {
         let figures = json!({
@@ -267,6 +269,13 @@ fn run() -> Result<(), SetupError> {
                     "cores": rate.cores,
                 }))
             }).collect::<serde_json::Map<String, Value>>(),
+            "cold": cold.iter().map(|(label, t)| json!({
+                "label": label,
+                "median_ns": t.median,
+                "p10_ns": t.p10,
+                "p90_ns": t.p90,
+            })).collect::<Vec<Value>>(),
+            "cold_flush_bytes": FLUSH_BYTES,
             "result_bytes": std::mem::size_of::<Result<Grant, till_core::Error>>(),
         });
         std::fs::write(path, serde_json::to_string_pretty(&figures)?)?;
@@ -293,18 +302,58 @@ fn measure(ops: &[Op<'_>], rounds: usize) -> Result<Vec<Timing>, SetupError> {
             times.push(start.elapsed().as_nanos() as f64 / batch as f64);
         }
     }
-    Ok(samples
-        .into_iter()
-        .map(|mut times| {
-            times.sort_by(f64::total_cmp);
-            let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-            Timing {
-                median: at(0.5),
-                p10: at(0.1),
-                p90: at(0.9),
+    Ok(samples.into_iter().map(percentiles).collect())
+}
+
+/// Median, 10th and 90th percentile of `times`, which must not be empty.
+fn percentiles(mut times: Vec<f64>) -> Timing {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    Timing {
+        median: at(0.5),
+        p10: at(0.1),
+        p90: at(0.9),
+    }
+}
+
+/// The operations also timed after the caches are flushed.
+const COLD_OPS: [&str; 3] = ["till_reference", "floor", "jsonwebtoken"];
+
+/// Calls of each operation timed after a flush.
+const COLD_SAMPLES: usize = 301;
+
+/// Bytes written between two timed calls: four times the 2 MiB of level-2 cache these
+/// machines have per core, so that what a call uses comes back from the shared level 3 or
+/// from memory, as in a server whose other work ran in between.
+const FLUSH_BYTES: usize = 8 << 20;
+
+/// Each of [`COLD_OPS`] timed one call at a time, each call after `FLUSH_BYTES` of writes;
+/// the last entry is the same with no call, which is what reading the clock costs there.
+fn cold<'a>(ops: &'a [Op<'a>]) -> Vec<(&'a str, Timing)> {
+    let chosen: Vec<&Op<'_>> = COLD_OPS
+        .iter()
+        .filter_map(|name| ops.iter().find(|op| op.name == *name))
+        .collect();
+    let mut flush = vec![0u64; FLUSH_BYTES / 8];
+    let mut samples = vec![Vec::with_capacity(COLD_SAMPLES); chosen.len() + 1];
+    for _ in 0..COLD_SAMPLES {
+        for (i, times) in samples.iter_mut().enumerate() {
+            for (j, word) in flush.iter_mut().enumerate() {
+                *word = word.wrapping_add(j as u64);
             }
-        })
-        .collect())
+            black_box(&mut flush);
+            let start = Instant::now();
+            if let Some(op) = chosen.get(i) {
+                black_box((op.run)());
+            }
+            times.push(start.elapsed().as_nanos() as f64);
+        }
+    }
+    let names = chosen
+        .iter()
+        .map(|op| op.label.as_str())
+        .chain(["reading the clock alone"]);
+    names.zip(samples.into_iter().map(percentiles)).collect()
 }
 
 /// Calls that fill one batch, found by running the operation for a while first.
@@ -471,6 +520,22 @@ fn count(n: f64) -> String {
 
 fn micros(ns: f64) -> String {
     format!("{:.3} µs", ns / 1000.0)
+}
+
+fn print_cold(cold: &[(&str, Timing)]) {
+    println!(
+        "| One call after {} MiB of writes (caches flushed) | Median | p10 – p90 |",
+        FLUSH_BYTES >> 20
+    );
+    println!("|---|---:|---:|");
+    for (label, t) in cold {
+        println!(
+            "| {label} | {} | {} – {} |",
+            micros(t.median),
+            micros(t.p10),
+            micros(t.p90)
+        );
+    }
 }
 
 fn print_report(
