@@ -113,6 +113,9 @@ macro_rules! short_name {
         }
 
         impl $name {
+            /// The longest name, in bytes.
+            pub(crate) const MAX_LEN: usize = $max;
+
             /// Validates `name`.
             pub fn new(name: &str) -> Result<Self, Error> {
                 Self::from_bytes(name.as_bytes()).ok_or_else(|| Error::InvalidArgument($what))

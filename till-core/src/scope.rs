@@ -186,9 +186,10 @@ impl Request {
 /// scopes again and again, and each is parsed (and allocated) once rather than per call. A
 /// caller that can keep its [`Request`]s needs none of this.
 ///
-/// A request is a function of its text alone, so what is remembered changes no outcome. At
-/// most [`RequestMemo::CAPACITY`] texts are kept, the oldest replaced first; text that is not
-/// a scope is never kept. Shared between threads, it never waits: a call that finds it in use
+/// A request is a function of its text alone, so what is remembered changes no outcome. The
+/// last [`RequestMemo::CAPACITY`] different scopes are kept, the one kept longest replaced
+/// first (a service that asks for more scopes than that in turn parses on every call); text
+/// that is not a scope is never kept. Shared between threads, it never waits: a call that finds it in use
 /// parses on its own.
 #[derive(Debug, Default)]
 pub struct RequestMemo {
@@ -197,7 +198,8 @@ pub struct RequestMemo {
 
 #[derive(Debug, Default)]
 struct Kept {
-    entries: [Option<(Box<str>, Request)>; RequestMemo::CAPACITY],
+    /// Requests of one scope each, found by that scope's text.
+    entries: [Option<Request>; RequestMemo::CAPACITY],
     next: usize,
 }
 
@@ -219,13 +221,16 @@ impl RequestMemo {
             .entries
             .iter()
             .flatten()
-            .find(|(text, _)| **text == *scope);
-        if let Some((_, request)) = found {
+            .find(|request| match request.scopes() {
+                [kept] => kept.as_str() == scope,
+                _ => false,
+            });
+        if let Some(request) = found {
             return Ok(request.clone());
         }
         let request = Request::scope(scope)?;
         let next = kept.next;
-        kept.entries[next] = Some((scope.into(), request.clone()));
+        kept.entries[next] = Some(request.clone());
         kept.next = (next + 1) % Self::CAPACITY;
         Ok(request)
     }
@@ -575,6 +580,17 @@ mod tests {
                 }
             }
         }
+        // A text asked for again while kept gives the request kept, not a new parse; once
+        // enough others have been asked for, it is parsed anew.
+        let first = memo.scope("repo/kept:read").unwrap();
+        let again = memo.scope("repo/kept:read").unwrap();
+        assert!(std::ptr::eq(first.scopes(), again.scopes()));
+        for text in &texts[..RequestMemo::CAPACITY] {
+            memo.scope(text).unwrap();
+        }
+        let parsed = memo.scope("repo/kept:read").unwrap();
+        assert!(!std::ptr::eq(first.scopes(), parsed.scopes()));
+        assert_eq!(first.scopes(), parsed.scopes());
         let kept = memo.kept.lock().unwrap();
         assert_eq!(kept.entries.iter().flatten().count(), RequestMemo::CAPACITY);
     }

@@ -26,7 +26,7 @@ struct Scratch<'b> {
 }
 
 /// Room for the longest head, `<prefix>_<env>_`, before a decoded payload.
-const HEAD_ROOM: usize = 12 + 1 + 8 + 1;
+const HEAD_ROOM: usize = Prefix::MAX_LEN + 1 + Env::MAX_LEN + 1;
 
 /// Checks keys against a keyring and a policy of environment, audience and clock.
 ///

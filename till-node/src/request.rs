@@ -72,7 +72,7 @@ pub(crate) fn read<'a>(
                 return Ok(Cow::Borrowed(&request.inner));
             }
             let request = convert::value::<ScopeRequest>(value, REQUEST)?;
-            Ok(Cow::Owned(request.into_core()?))
+            Ok(Cow::Owned(request.into_core(memo)?))
         }
         _ => Err(Failure::Type(REQUEST)),
     }
@@ -83,10 +83,6 @@ const ROOM: usize = 256;
 
 /// Reads a one-scope request from a string, without copying it to the heap when it is short.
 fn scope(value: Unknown<'_>, memo: Option<&RequestMemo>) -> Result<till_core::Request, Failure> {
-    let parse = |text: &str| match memo {
-        Some(memo) => memo.scope(text),
-        None => till_core::Request::scope(text),
-    };
     let mut room = [0_u8; ROOM];
     let mut used = 0;
     // SAFETY: the value is a string; the pointer and length describe `room`, which Node-API
@@ -104,16 +100,24 @@ fn scope(value: Unknown<'_>, memo: Option<&RequestMemo>) -> Result<till_core::Re
     // of up to 4 bytes): read it whole instead.
     if used + 4 < ROOM {
         let text = std::str::from_utf8(&room[..used]).map_err(|_| Failure::Type(REQUEST))?;
-        return Ok(parse(text)?);
+        return Ok(one(text, memo)?);
     }
     let text = convert::value::<String>(value, REQUEST)?;
-    Ok(parse(&text)?)
+    Ok(one(&text, memo)?)
+}
+
+/// A request for one scope, through `memo` when there is one.
+fn one(scope: &str, memo: Option<&RequestMemo>) -> Result<till_core::Request, till_core::Error> {
+    match memo {
+        Some(memo) => memo.scope(scope),
+        None => till_core::Request::scope(scope),
+    }
 }
 
 impl ScopeRequest {
-    fn into_core(self) -> Result<till_core::Request, Failure> {
+    fn into_core(self, memo: Option<&RequestMemo>) -> Result<till_core::Request, Failure> {
         let request = match (self.scope, self.all_of, self.any_of) {
-            (Some(scope), None, None) => till_core::Request::scope(&scope)?,
+            (Some(scope), None, None) => one(&scope, memo)?,
             (None, Some(scopes), None) => till_core::Request::all_of(scopes)?,
             (None, None, Some(scopes)) => till_core::Request::any_of(scopes)?,
             _ => return Err(till_core::Error::InvalidArgument(ONE_REQUEST).into()),

@@ -17,7 +17,16 @@ mod secrets;
 mod text;
 mod verify;
 
+use std::hash::{Hash, Hasher};
+
 use pyo3::prelude::*;
+
+/// `__hash__` of a class whose equality compares `fields`.
+fn hash_of(fields: impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    fields.hash(&mut hasher);
+    hasher.finish()
+}
 
 /// The module `till._till`.
 #[pymodule(name = "_till")]

@@ -1,7 +1,5 @@
 //! Requests: what a caller asks a key to grant, parsed once and checked against many keys.
 
-use std::hash::{Hash, Hasher};
-
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use till_core::Scope;
@@ -70,9 +68,7 @@ impl Request {
     }
 
     fn __hash__(&self) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        self.key().hash(&mut hasher);
-        hasher.finish()
+        crate::hash_of(self.key())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Verifying keys.
 
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -336,9 +336,7 @@ impl Grant {
     }
 
     fn __hash__(&self) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        self.fields().hash(&mut hasher);
-        hasher.finish()
+        crate::hash_of(self.fields())
     }
 }
 

@@ -322,9 +322,9 @@ const COLD_OPS: [&str; 3] = ["till_reference", "floor", "jsonwebtoken"];
 /// Calls of each operation timed after a flush.
 const COLD_SAMPLES: usize = 301;
 
-/// Bytes written between two timed calls: four times the 2 MiB of level-2 cache these
-/// machines have per core, so that what a call uses comes back from the shared level 3 or
-/// from memory, as in a server whose other work ran in between.
+/// Bytes written between two timed calls: eight times the 1 MiB of level-2 cache these
+/// machines have per core, so that what a call uses comes back from the shared level 3 (or
+/// from memory), as in a server whose other work ran in between.
 const FLUSH_BYTES: usize = 8 << 20;
 
 /// Each of [`COLD_OPS`] timed one call at a time, each call after `FLUSH_BYTES` of writes;
@@ -524,7 +524,7 @@ fn micros(ns: f64) -> String {
 
 fn print_cold(cold: &[(&str, Timing)]) {
     println!(
-        "| One call after {} MiB of writes (caches flushed) | Median | p10 – p90 |",
+        "| One call after {} MiB of writes (levels 1 and 2 of the cache flushed) | Median | p10 – p90 |",
         FLUSH_BYTES >> 20
     );
     println!("|---|---:|---:|");
