@@ -112,8 +112,8 @@ impl Claims {
 
     /// Mints on behalf of someone holding `roles`: the issuer's policy must allow every
     /// scope and every carried role within the union of those roles, or minting fails with
-    /// [`Error::ExceedsRoles`] naming what exceeds them. An empty list allows nothing. The roles are not written into the
-    /// key; use [`Claims::roles`] for that.
+    /// [`Error::ExceedsRoles`] naming what exceeds them. An empty list allows nothing. The
+    /// roles are not written into the key; use [`Claims::roles`] for that.
     pub fn on_behalf_of<I, S>(mut self, roles: I) -> Result<Self, Error>
     where
         I: IntoIterator<Item = S>,

@@ -189,8 +189,8 @@ impl Request {
 /// A request is a function of its text alone, so what is remembered changes no outcome. The
 /// last [`RequestMemo::CAPACITY`] different scopes are kept, the one kept longest replaced
 /// first (a service that asks for more scopes than that in turn parses on every call); text
-/// that is not a scope is never kept. Shared between threads, it never waits: a call that finds it in use
-/// parses on its own.
+/// that is not a scope is never kept. Shared between threads, it never waits: a call that
+/// finds it in use parses on its own.
 #[derive(Debug, Default)]
 pub struct RequestMemo {
     kept: Mutex<Kept>,
