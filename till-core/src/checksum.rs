@@ -58,39 +58,61 @@ impl Crc32 {
     }
 }
 
-/// CRC-32 of `data`, sixteen bytes at a time: the sixteen lookups of a step are independent,
-/// so a step costs little more than one lookup's latency.
+/// CRC-32 of `data`, sixteen bytes at a time. Of a step's sixteen lookups only the first four
+/// depend on the CRC so far; the other twelve are made one step ahead, so that the chain from
+/// step to step is four lookups long, not sixteen.
 pub(crate) fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     let mut chunks = data.chunks_exact(16);
-    for chunk in &mut chunks {
-        let mut next = 0u32;
-        let first = crc ^ u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        for (i, byte) in first.to_le_bytes().into_iter().enumerate() {
-            next ^= TABLES[15 - i][usize::from(byte)];
+    if let Some(mut current) = chunks.next() {
+        let mut ahead = independent(current);
+        for next in &mut chunks {
+            crc = dependent(crc, current) ^ ahead;
+            ahead = independent(next);
+            current = next;
         }
-        for (i, &byte) in chunk[4..].iter().enumerate() {
-            next ^= TABLES[11 - i][usize::from(byte)];
-        }
-        crc = next;
+        crc = dependent(crc, current) ^ ahead;
     }
     let mut rest = chunks.remainder();
     if let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
-        let first = crc ^ u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        let mut next = 0u32;
-        for (i, byte) in first.to_le_bytes().into_iter().enumerate() {
-            next ^= TABLES[7 - i][usize::from(byte)];
-        }
+        let [b0, b1, b2, b3] = first_word(crc, chunk).to_le_bytes();
+        crc = lookup(7, b0) ^ lookup(6, b1) ^ lookup(5, b2) ^ lookup(4, b3);
         for (i, &byte) in chunk[4..].iter().enumerate() {
-            next ^= TABLES[3 - i][usize::from(byte)];
+            crc ^= lookup(3 - i, byte);
         }
-        crc = next;
         rest = tail;
     }
     for &byte in rest {
-        crc = TABLES[0][((crc ^ u32::from(byte)) & 0xff) as usize] ^ (crc >> 8);
+        crc = lookup(0, (crc as u8) ^ byte) ^ (crc >> 8);
     }
     !crc
+}
+
+/// The CRC so far combined with the first four bytes of a step.
+#[inline(always)]
+fn first_word(crc: u32, chunk: &[u8]) -> u32 {
+    crc ^ u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])
+}
+
+/// The lookups of a sixteen-byte step that depend on the CRC before it.
+#[inline(always)]
+fn dependent(crc: u32, chunk: &[u8]) -> u32 {
+    let [b0, b1, b2, b3] = first_word(crc, chunk).to_le_bytes();
+    lookup(15, b0) ^ lookup(14, b1) ^ lookup(13, b2) ^ lookup(12, b3)
+}
+
+/// The lookups of a sixteen-byte step that depend on its last twelve bytes alone.
+#[inline(always)]
+fn independent(chunk: &[u8]) -> u32 {
+    chunk[4..16]
+        .iter()
+        .enumerate()
+        .fold(0, |acc, (i, &byte)| acc ^ lookup(11 - i, byte))
+}
+
+#[inline(always)]
+fn lookup(table: usize, byte: u8) -> u32 {
+    TABLES[table][usize::from(byte)]
 }
 
 /// `TABLES[k][b]`: the CRC of byte `b` followed by `k` zero bytes.
