@@ -678,13 +678,12 @@ def bindings(report: dict[str, Any], c_lines: str, python: str, node: str) -> st
         )
     if js_call is not None:
         notes.append(
-            f"Node: a call costs {js_call - rust:.2f} µs more than the Rust core's. The grant is "
-            "kept on the Rust side and its fields are read when used; what remains is Node-API's "
+            f"Node: a call costs {js_call - rust:.2f} µs more than the Rust core's. The grant "
+            "goes to JavaScript as its record, a string, and its fields are read from it when "
+            "used, so nothing is left to free on the Rust side; what remains is Node-API's "
             "per-call work (unwrapping the verifier, checking and copying the key and the scope "
-            "out of JavaScript strings, the handle of the grant), and the `Grant` wrapper with "
-            "the `FinalizationRegistry` entry that frees it, whose cost is partly paid in the "
-            "garbage collector. A verifier parses each of its last eight scope strings once; a "
-            "prebuilt "
+            "out of JavaScript strings, making the record's string) and the `Grant` object. A "
+            "verifier parses each of its last eight scope strings once; a prebuilt "
             "`Request` gains nothing over it, since napi-rs proves its class with "
             "`napi_instanceof`."
         )

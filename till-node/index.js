@@ -26,23 +26,20 @@ Object.defineProperty(TillError.prototype, 'name', { value: 'TillError', configu
 
 binding.register(TillError)
 
-// Grants are made only here, from the handle verify returns; the token keeps `new Grant`
-// out of other hands.
+// Grants are made only here, from the record verify returns; the token keeps `new Grant` out
+// of other hands.
 const MAKING = Symbol('making a Grant')
-
-// Frees the Rust side of a grant once its object is garbage.
-const releasing = new FinalizationRegistry(binding.releaseGrant)
 
 // A field not read yet. Every field is a string, an array, a Date or null once read.
 const UNREAD = undefined
 
 /**
  * What a verified key grants, and to whom. Holds no secret. Each field is worked out by
- * till-core when it is first read (the effective scopes cost about as much as verifying),
- * and kept from then on.
+ * till-core from the grant's record when it is first read (the effective scopes cost about as
+ * much as verifying), and kept from then on.
  */
 class Grant {
-  #handle
+  #record
   #keyId = UNREAD
   #rootKeyId = UNREAD
   #prefix = UNREAD
@@ -56,42 +53,46 @@ class Grant {
   #notBefore = UNREAD
   #chain = UNREAD
 
-  constructor(making, handle) {
+  constructor(making, made) {
     if (making !== MAKING) {
       throw new TypeError('a Grant is made only by Verifier#verify and Verifier#authenticate')
     }
-    this.#handle = handle
-    releasing.register(this, handle)
+    // A key that names roles comes with its scopes, resolved by the policy at verify.
+    if (typeof made === 'string') {
+      this.#record = made
+    } else {
+      [this.#record, this.#scopes] = made
+    }
   }
 
-  get keyId() { return this.#keyId ??= binding.grantKeyId(this.#handle) }
-  get rootKeyId() { return this.#rootKeyId ??= binding.grantRootKeyId(this.#handle) }
-  get prefix() { return this.#prefix ??= binding.grantPrefix(this.#handle) }
-  get env() { return this.#env ??= binding.grantEnv(this.#handle) }
-  get scopes() { return this.#scopes ??= binding.grantScopes(this.#handle) }
-  get roles() { return this.#roles ??= binding.grantRoles(this.#handle) }
-  get issuedAt() { return this.#issuedAt ??= binding.grantIssuedAt(this.#handle) }
-  get chain() { return this.#chain ??= binding.grantChain(this.#handle) }
+  get keyId() { return this.#keyId ??= binding.grantKeyId(this.#record) }
+  get rootKeyId() { return this.#rootKeyId ??= binding.grantRootKeyId(this.#record) }
+  get prefix() { return this.#prefix ??= binding.grantPrefix(this.#record) }
+  get env() { return this.#env ??= binding.grantEnv(this.#record) }
+  get scopes() { return this.#scopes ??= binding.grantScopes(this.#record) }
+  get roles() { return this.#roles ??= binding.grantRoles(this.#record) }
+  get issuedAt() { return this.#issuedAt ??= binding.grantIssuedAt(this.#record) }
+  get chain() { return this.#chain ??= binding.grantChain(this.#record) }
 
   // The nullable fields: null once read, so `??=` would read them again; `=== UNREAD` does not.
   get subject() {
-    return this.#subject === UNREAD ? (this.#subject = binding.grantSubject(this.#handle))
+    return this.#subject === UNREAD ? (this.#subject = binding.grantSubject(this.#record))
       : this.#subject
   }
 
   get audience() {
-    return this.#audience === UNREAD ? (this.#audience = binding.grantAudience(this.#handle))
+    return this.#audience === UNREAD ? (this.#audience = binding.grantAudience(this.#record))
       : this.#audience
   }
 
   get expiresAt() {
     return this.#expiresAt === UNREAD
-      ? (this.#expiresAt = binding.grantExpiresAt(this.#handle)) : this.#expiresAt
+      ? (this.#expiresAt = binding.grantExpiresAt(this.#record)) : this.#expiresAt
   }
 
   get notBefore() {
     return this.#notBefore === UNREAD
-      ? (this.#notBefore = binding.grantNotBefore(this.#handle)) : this.#notBefore
+      ? (this.#notBefore = binding.grantNotBefore(this.#record)) : this.#notBefore
   }
 
   /** Every field, as a plain object: what `JSON.stringify` writes and `util.inspect` shows. */
@@ -119,7 +120,7 @@ class Grant {
 
 Object.defineProperty(Grant.prototype, Symbol.toStringTag, { value: 'Grant' })
 
-// verify and authenticate return a grant's handle; the Grant object is made here, where V8
+// verify and authenticate return a grant's record; the Grant object is made here, where V8
 // makes it fastest. A `{ scope }` request goes to the binding as its string, which the
 // binding reads without looking up properties.
 const { verify: verifyHandle, authenticate: authenticateHandle } = binding.Verifier.prototype

@@ -253,8 +253,10 @@ impl Verifier {
                 })?;
         }
 
+        let (bytes, head) = Grant::keep(self.prefix, self.env, data, payload, chain);
         Ok(Grant {
-            bytes: Grant::keep(data, payload, chain),
+            bytes,
+            head,
             root: payload.root.clone(),
             blocks: payload.block_count as u8,
             // Both equal the verifier's own, as checked above.
@@ -486,14 +488,24 @@ pub(crate) fn at<'a>(data: &'a [u8], span: &Span) -> &'a [u8] {
         .unwrap_or_default()
 }
 
+/// A name at the start of a record, after its length, and what follows it.
+fn name(record: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&len, rest) = record.split_first()?;
+    let len = usize::from(len);
+    (rest.len() >= len).then(|| rest.split_at(len))
+}
+
 /// What a verified key grants, and who holds it. Holds no secret.
 ///
 /// Small, so that returning it costs little: it keeps the payload's bytes, with the tag
 /// zeroed, and the ids of the chain, and reads fields from them when asked.
 #[derive(Clone)]
 pub struct Grant {
-    /// The payload with its tag zeroed, then the id of each block, 12 bytes each.
+    /// The record: the prefix and the environment, each after its length; the number of
+    /// blocks; the payload with its tag zeroed; then the id of each block, 12 bytes each.
     bytes: Box<[u8]>,
+    /// Where the payload starts in `bytes`.
+    head: u8,
     root: Root,
     blocks: u8,
     prefix: Prefix,
@@ -512,23 +524,84 @@ pub struct Link<'a> {
 }
 
 impl Grant {
-    /// Keeps what a grant's fields are read from: the payload with its tag zeroed, then the
-    /// ids of the chain.
-    fn keep(data: &[u8], payload: &Payload, chain: &[KeyId]) -> Box<[u8]> {
+    /// Writes the record a grant's fields are read from, and says where its payload starts.
+    fn keep(
+        prefix: Prefix,
+        env: Env,
+        data: &[u8],
+        payload: &Payload,
+        chain: &[KeyId],
+    ) -> (Box<[u8]>, u8) {
+        let (prefix, env) = (prefix.as_bytes(), env.as_bytes());
         let claims = at(data, &(0..payload.tag.start));
-        let mut bytes = Vec::with_capacity(claims.len() + TAG_LEN + KEY_ID_LEN * chain.len());
+        let head = 3 + prefix.len() + env.len();
+        let ids = KEY_ID_LEN * chain.len();
+        let mut bytes = Vec::with_capacity(head + claims.len() + TAG_LEN + ids);
+        // Names are at most 12 bytes and chains 8 blocks long, so every length fits a byte.
+        bytes.push(prefix.len() as u8);
+        bytes.extend_from_slice(prefix);
+        bytes.push(env.len() as u8);
+        bytes.extend_from_slice(env);
+        bytes.push(chain.len() as u8);
         bytes.extend_from_slice(claims);
         bytes.extend_from_slice(&[0; TAG_LEN]);
         for id in chain {
             bytes.extend_from_slice(&id.0);
         }
-        bytes.into_boxed_slice()
+        (bytes.into_boxed_slice(), head as u8)
+    }
+
+    /// The grant as bytes, for a binding that keeps grants in another runtime's memory rather
+    /// than in Rust's, and reads their fields later through [`Grant::from_unverified_record`].
+    /// Holds no secret: the payload with its tag zeroed, the ids of the chain, the prefix and
+    /// the environment. The layout is private to this version of the crate; do not store it.
+    pub fn record(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// A grant read back from [`Grant::record`], or `None` if `record` is not one.
+    ///
+    /// A record is not a proof: anyone can write one, and nothing in it is checked but its
+    /// form. Use this to read again the fields of a grant that [`Verifier::verify`] returned;
+    /// never let it stand in for verifying a key. No policy comes with a record, so the roles
+    /// the key names grant nothing here: [`Grant::scopes`] and [`Grant::allows`] answer from
+    /// the key's own scopes alone.
+    pub fn from_unverified_record(record: &[u8]) -> Option<Self> {
+        let (prefix, rest) = name(record)?;
+        let (env, rest) = name(rest)?;
+        let (&blocks, rest) = rest.split_first()?;
+        let ids = KEY_ID_LEN * usize::from(blocks);
+        let data = rest.get(..rest.len().checked_sub(ids)?)?;
+        let payload = wire::read(data).ok()?;
+        let zeroed = at(data, &payload.tag).iter().all(|&b| b == 0);
+        if payload.block_count != usize::from(blocks) || !zeroed {
+            return None;
+        }
+        Some(Self {
+            bytes: record.into(),
+            head: (record.len() - rest.len()) as u8,
+            root: payload.root.clone(),
+            blocks,
+            prefix: Prefix::from_bytes(prefix)?,
+            env: Env::from_bytes(env)?,
+            times: Times::of(&payload),
+            policy: None,
+        })
     }
 
     /// The payload, tag zeroed.
     fn data(&self) -> &[u8] {
-        let ids = KEY_ID_LEN * usize::from(self.blocks);
-        &self.bytes[..self.bytes.len().saturating_sub(ids)]
+        let end = self.bytes.len() - self.ids().len();
+        self.bytes
+            .get(usize::from(self.head)..end)
+            .unwrap_or_default()
+    }
+
+    /// The ids of the chain's blocks, 12 bytes each, which end the record.
+    fn ids(&self) -> &[u8] {
+        let len = KEY_ID_LEN * usize::from(self.blocks);
+        let start = self.bytes.len().saturating_sub(len);
+        &self.bytes[start..]
     }
 
     /// The payload's fields. The root is kept; blocks, when there are any, are read again.
@@ -665,8 +738,8 @@ impl Grant {
         let payload = self.payload().unwrap_or_default();
         let labels: [Option<Span>; MAX_BLOCKS] =
             std::array::from_fn(|i| payload.blocks().get(i).and_then(|b| b.label.clone()));
-        let ids = &self.bytes[self.data().len()..];
-        ids.chunks_exact(KEY_ID_LEN)
+        self.ids()
+            .chunks_exact(KEY_ID_LEN)
             .zip(labels)
             .map(|(id, label)| Link {
                 id: KeyId(id.try_into().unwrap_or_default()),

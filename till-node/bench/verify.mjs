@@ -2,9 +2,9 @@
 // HS256 JSON Web Token checked by the jsonwebtoken package, measured in the same run, and
 // the cost of a call into the addon that does nothing.
 //
-// Each timed batch ends by yielding to the event loop, and that time counts: the Rust side
-// of a grant is freed by a FinalizationRegistry callback, which runs only there, so its cost
-// is in the figures as it is in a server. The request rows show the normal `{ scope }`
+// Each timed batch ends by yielding to the event loop, and that time counts, as the garbage
+// collector's work on the grants it made does: both are in the figures as they are in a
+// server. The request rows show the normal `{ scope }`
 // object, a scope string, and a `Request` built once.
 //
 //   npm run build && node bench/verify.mjs

@@ -1,5 +1,5 @@
 //! What the package's loader hands the binding once in each JavaScript environment: the
-//! `TillError` class. Registering also opens the environment's table of grants.
+//! `TillError` class.
 
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
@@ -36,7 +36,6 @@ pub fn register(error_class: Function<'_, ErrorArgs, ()>) -> napi::Result<()> {
         error_class: error_class.create_ref()?,
     };
     REGISTERED.with_borrow_mut(|slot| *slot = Some(ManuallyDrop::new(registered)));
-    crate::grants::open();
     Ok(())
 }
 

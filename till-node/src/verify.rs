@@ -9,9 +9,10 @@ use till_core::{KeyId, Request, RequestMemo, VerifierBuilder};
 
 use crate::convert;
 use crate::error::{Failure, catch};
+use crate::grants::Made;
 use crate::keys::Keyring;
 use crate::policy::Policy;
-use crate::{grants, key, request};
+use crate::{key, request};
 
 /// Options of a `Verifier`.
 #[allow(missing_debug_implementations, reason = "holds JavaScript values")]
@@ -82,11 +83,10 @@ impl Verifier {
         key: Unknown<'_>,
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<f64> {
+    ) -> napi::Result<Made> {
         catch(&env, || {
             let request = request::read(request, Some(&self.memo))?;
-            let grant = self.check(&env, key, Some(&request), now)?;
-            grants::keep(grant)
+            Ok(Made(self.check(&env, key, Some(&request), now)?))
         })
     }
 
@@ -98,11 +98,8 @@ impl Verifier {
         env: Env,
         key: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<f64> {
-        catch(&env, || {
-            let grant = self.check(&env, key, None, now)?;
-            grants::keep(grant)
-        })
+    ) -> napi::Result<Made> {
+        catch(&env, || Ok(Made(self.check(&env, key, None, now)?)))
     }
 }
 

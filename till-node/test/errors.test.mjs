@@ -193,7 +193,7 @@ test('isRevoked is asked after the tag is proven; its exception reaches the call
 test('the loader keeps its internals to itself', () => {
   assert.equal('register' in till, false)
   assert.equal('emptyCall' in till, false)
-  assert.equal('releaseGrant' in till, false)
+  assert.equal('grantKeyId' in till, false)
   assert.deepEqual(Object.keys(till).sort(), [
     'ApiKey', 'Grant', 'Issuer', 'Keyring', 'Policy', 'Request', 'RootKey', 'TillError',
     'Verifier',
