@@ -455,16 +455,7 @@ pub(crate) fn grants(
     let Some((r_res, r_act)) = split_scope(requested) else {
         return false;
     };
-    let list_covers = |span: &Span| {
-        wire::scope_groups(at(data, span)).any(|(res, actions)| {
-            // A group whose resource has no wildcard covers only that resource: most groups
-            // are passed over without looking at their actions.
-            (scope::same(res, r_res) || res.contains(&b'*'))
-                && actions
-                    .split(|&c| c == b',')
-                    .any(|act| scope::covers_parts(res, act, r_res, r_act))
-        })
-    };
+    let list_covers = |span: &Span| wire::list_covers(at(data, span), r_res, r_act);
     let by_role = || match (policy, &payload.root.roles) {
         (Some(policy), Some(span)) => at(data, span)
             .split(|&c| c == b' ')

@@ -499,6 +499,32 @@ fn segment(list: &[u8], at: usize) -> (usize, Segment) {
     (at + len, kind)
 }
 
+/// Whether a scope of an encoded (and checked) list covers the requested resource and action.
+/// A list without patterns covers exactly its own scopes, and resources are unique in a list:
+/// the one group that names the resource decides, found by its first bytes.
+pub(crate) fn list_covers(list: &[u8], r_res: &[u8], r_act: &[u8]) -> bool {
+    if list.contains(&b'*') {
+        return scope_groups(list).any(|(resource, actions)| {
+            actions
+                .split(|&c| c == b',')
+                .any(|action| scope::covers_parts(resource, action, r_res, r_act))
+        });
+    }
+    let mut rest = list;
+    loop {
+        if let Some(after) = rest.strip_prefix(r_res).and_then(|r| r.strip_prefix(b":")) {
+            let actions = after.split(|&c| c == b' ').next().unwrap_or_default();
+            return actions
+                .split(|&c| c == b',')
+                .any(|action| scope::same(action, r_act));
+        }
+        match rest.iter().position(|&c| c == b' ') {
+            Some(space) => rest = &rest[space + 1..],
+            None => return false,
+        }
+    }
+}
+
 /// The groups of an encoded (and checked) list, as `(resource, actions)` pairs where the
 /// actions are still joined by commas.
 pub(crate) fn scope_groups(list: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
@@ -842,6 +868,37 @@ mod tests {
             let list = list.as_bytes();
             let (quick, naming) = (scope_list_is_canonical(list), check_scope_list(list).is_ok());
             prop_assert_eq!(quick, naming, "{:?}", String::from_utf8_lossy(list));
+        }
+
+        /// A list covers a scope exactly when one of its scopes, matched alone, covers it.
+        #[test]
+        fn list_covers_what_one_of_its_scopes_covers(
+            scopes in proptest::collection::vec(
+                prop_oneof![
+                    4 => "[a-c]{1,2}(/[a-c]{1,2})?:[ab]{1,2}",
+                    1 => "([a-c*]{1,2}(/[a-c*]{1,2}){0,2}(/[*][*])?|[*][*]):[ab*]{1,2}",
+                ],
+                1..6,
+            ),
+            resource in prop_oneof![
+                4 => "[a-c]{1,2}(/[a-c]{1,2})?",
+                1 => "([a-c*]{1,2}|[*][*])(/([a-c*]{1,2}|[*][*])){0,2}",
+            ],
+            action in prop_oneof![4 => "[ab]{1,2}", 1 => "[ab*]{1,2}"],
+        ) {
+            let scopes: Vec<Scope> = scopes.iter().filter_map(|s| Scope::parse(s).ok()).collect();
+            prop_assume!(!scopes.is_empty());
+            let list = encode_scope_list(&scopes).unwrap();
+            prop_assert!(scope_list_is_canonical(&list));
+            let (resource, action) = (resource.as_bytes(), action.as_bytes());
+            let one = scopes.iter().any(|scope| {
+                let (res, act) = (scope.resource().as_bytes(), scope.action().as_bytes());
+                scope::covers_parts(res, act, resource, action)
+            });
+            let all = list_covers(&list, resource, action);
+            let list = String::from_utf8_lossy(&list);
+            let (resource, action) = (String::from_utf8_lossy(resource), String::from_utf8_lossy(action));
+            prop_assert_eq!(all, one, "{:?} {}:{}", list, resource, action);
         }
     }
 
