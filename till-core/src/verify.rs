@@ -257,7 +257,7 @@ impl Verifier {
         Ok(Grant {
             bytes,
             head,
-            root: payload.root.clone(),
+            root: payload.root,
             blocks: payload.block_count as u8,
             // Both equal the verifier's own, as checked above.
             prefix: self.prefix,
@@ -524,7 +524,9 @@ impl Grant {
         chain: &[KeyId],
     ) -> (Box<[u8]>, u8) {
         let (prefix, env) = (prefix.as_bytes(), env.as_bytes());
-        let claims = at(data, &(0..payload.tag.start));
+        let claims = data
+            .get(..usize::from(payload.tag.start))
+            .unwrap_or_default();
         let head = 3 + prefix.len() + env.len();
         let ids = KEY_ID_LEN * chain.len();
         let mut bytes = Vec::with_capacity(head + claims.len() + TAG_LEN + ids);
@@ -571,7 +573,7 @@ impl Grant {
         Some(Self {
             bytes: record.into(),
             head: (record.len() - rest.len()) as u8,
-            root: payload.root.clone(),
+            root: payload.root,
             blocks,
             prefix: Prefix::from_bytes(prefix)?,
             env: Env::from_bytes(env)?,
@@ -601,7 +603,7 @@ impl Grant {
     fn payload(&self) -> Option<Payload> {
         if self.blocks == 0 {
             return Some(Payload {
-                root: self.root.clone(),
+                root: self.root,
                 ..Payload::default()
             });
         }
@@ -639,7 +641,7 @@ impl Grant {
             return self.text(Some(span));
         }
         let payload = self.payload()?;
-        let first = payload.blocks().iter().find_map(|b| b.audience.clone());
+        let first = payload.blocks().iter().find_map(|b| b.audience);
         self.text(first.as_ref())
     }
 
@@ -728,7 +730,7 @@ impl Grant {
     pub fn chain(&self) -> impl Iterator<Item = Link<'_>> {
         let payload = self.payload().unwrap_or_default();
         let labels: [Option<Span>; MAX_BLOCKS] =
-            std::array::from_fn(|i| payload.blocks().get(i).and_then(|b| b.label.clone()));
+            std::array::from_fn(|i| payload.blocks().get(i).and_then(|b| b.label));
         self.ids()
             .chunks_exact(KEY_ID_LEN)
             .zip(labels)

@@ -42,11 +42,16 @@ pub(crate) mod block_flags {
     pub(crate) const KNOWN: u8 = 0x5d;
 }
 
-/// A field of the payload: a range of its bytes.
-pub(crate) type Span = Range<u16>;
+/// A field of the payload: a range of its bytes. `Copy`, unlike a `Range`, so that the parsed
+/// root is copied in place rather than cloned field by field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u16,
+    pub(crate) end: u16,
+}
 
 /// The root of a key, as read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Root {
     pub(crate) root_key_id: u16,
     pub(crate) key_id: [u8; 12],
@@ -63,7 +68,7 @@ pub(crate) struct Root {
 }
 
 /// One attenuation block, as read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Block {
     pub(crate) expires_at: Option<i64>,
     pub(crate) audience: Option<Span>,
@@ -91,13 +96,13 @@ impl Default for Payload {
             label: None,
             scopes: None,
             max_delegation: None,
-            bytes: 0..0,
+            bytes: Span { start: 0, end: 0 },
         };
         Self {
             root: Root::default(),
             blocks: [EMPTY; MAX_BLOCKS],
             block_count: 0,
-            tag: 0..0,
+            tag: Span { start: 0, end: 0 },
         }
     }
 }
@@ -253,7 +258,10 @@ impl Reader<'_> {
 
     fn span(&self, start: usize, end: usize) -> Span {
         // `read` refuses payloads longer than u16::MAX, so offsets always fit.
-        (start as u16)..(end as u16)
+        Span {
+            start: start as u16,
+            end: end as u16,
+        }
     }
 
     fn optional<T>(
