@@ -680,12 +680,12 @@ def bindings(report: dict[str, Any], c_lines: str, python: str, node: str) -> st
         notes.append(
             f"Node: a call costs {js_call - rust:.2f} µs more than the Rust core's. The grant "
             "goes to JavaScript as its record, a string, and its fields are read from it when "
-            "used, so nothing is left to free on the Rust side; what remains is Node-API's "
-            "per-call work (unwrapping the verifier, checking and copying the key and the scope "
-            "out of JavaScript strings, making the record's string) and the `Grant` object. A "
-            "verifier parses each of its last eight scope strings once; a prebuilt "
-            "`Request` gains nothing over it, since napi-rs proves its class with "
-            "`napi_instanceof`."
+            "used, so nothing is left to free on the Rust side; the package's `Verifier` and "
+            "`Request` hand the binding what the native objects made once (the checker and the "
+            "parsed request, in `External`s), which spares unwrapping an object on every call. "
+            "What remains is Node-API's per-call work (checking and copying the key and the "
+            "scope out of JavaScript strings, making the record's string) and the `Grant` "
+            "object. A verifier parses each of its last eight scope strings once."
         )
     for note in notes:
         lines += ["", note]

@@ -1,8 +1,9 @@
 //! Verifying keys, and what a verified key grants.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
-use napi::bindgen_prelude::{Function, FunctionRef};
+use napi::bindgen_prelude::{External, Function, FunctionRef};
 use napi::{Env, JsValue, Status, Unknown, ValueType};
 use napi_derive::napi;
 use till_core::{KeyId, Request, RequestMemo, VerifierBuilder};
@@ -39,6 +40,12 @@ pub struct VerifierOptions<'a> {
 /// Checks keys against a keyring, an environment, an audience and the clock.
 #[napi]
 pub struct Verifier {
+    checker: Rc<Checker>,
+}
+
+/// What a `Verifier` checks keys with. The package's `Verifier` class keeps it in an
+/// `External`, which [`verify_with`] reads more cheaply than Node-API unwraps an object.
+pub struct Checker {
     inner: till_core::Verifier,
     is_revoked: Option<FunctionRef<String, bool>>,
     /// The scopes asked for as strings, parsed once each.
@@ -61,10 +68,13 @@ impl Verifier {
                 Some(options) => options.apply(builder)?,
                 None => (builder, None),
             };
-            Ok(Self {
+            let checker = Checker {
                 inner: builder.build()?,
                 is_revoked,
                 memo: RequestMemo::new(),
+            };
+            Ok(Self {
+                checker: Rc::new(checker),
             })
         })
     }
@@ -84,10 +94,7 @@ impl Verifier {
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
     ) -> napi::Result<Made> {
-        catch(&env, || {
-            let request = request::read(request, Some(&self.memo))?;
-            Ok(Made(self.check(&env, key, Some(&request), now)?))
-        })
+        self.checker.verify(&env, key, request, now)
     }
 
     /// Verifies `key` without asking for a scope: proves it genuine, current and not revoked,
@@ -99,11 +106,62 @@ impl Verifier {
         key: Unknown<'_>,
         now: Option<Unknown<'_>>,
     ) -> napi::Result<Made> {
-        catch(&env, || Ok(Made(self.check(&env, key, None, now)?)))
+        self.checker.authenticate(&env, key, now)
+    }
+
+    /// What the package's `Verifier` class checks keys with, through [`verify_with`].
+    #[napi(skip_typescript)]
+    pub fn checker(&self) -> External<Rc<Checker>> {
+        External::new(Rc::clone(&self.checker))
     }
 }
 
-impl Verifier {
+/// [`Verifier::verify`], for the package's `Verifier` class, which holds the checker.
+#[napi(skip_typescript)]
+pub fn verify_with(
+    env: Env,
+    checker: &External<Rc<Checker>>,
+    key: Unknown<'_>,
+    request: Unknown<'_>,
+    now: Option<Unknown<'_>>,
+) -> napi::Result<Made> {
+    checker.verify(&env, key, request, now)
+}
+
+/// [`Verifier::authenticate`], for the package's `Verifier` class, which holds the checker.
+#[napi(skip_typescript)]
+pub fn authenticate_with(
+    env: Env,
+    checker: &External<Rc<Checker>>,
+    key: Unknown<'_>,
+    now: Option<Unknown<'_>>,
+) -> napi::Result<Made> {
+    checker.authenticate(&env, key, now)
+}
+
+impl Checker {
+    fn verify(
+        &self,
+        env: &Env,
+        key: Unknown<'_>,
+        request: Unknown<'_>,
+        now: Option<Unknown<'_>>,
+    ) -> napi::Result<Made> {
+        catch(env, || {
+            let request = request::read(request, Some(&self.memo))?;
+            Ok(Made(self.check(env, key, Some(&request), now)?))
+        })
+    }
+
+    fn authenticate(
+        &self,
+        env: &Env,
+        key: Unknown<'_>,
+        now: Option<Unknown<'_>>,
+    ) -> napi::Result<Made> {
+        catch(env, || Ok(Made(self.check(env, key, None, now)?)))
+    }
+
     fn check(
         &self,
         env: &Env,
@@ -177,6 +235,12 @@ impl VerifierOptions<'_> {
 }
 
 impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.checker.fmt(f)
+    }
+}
+
+impl std::fmt::Debug for Checker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
             .field("inner", &self.inner)

@@ -194,6 +194,17 @@ test('the loader keeps its internals to itself', () => {
   assert.equal('register' in till, false)
   assert.equal('emptyCall' in till, false)
   assert.equal('grantKeyId' in till, false)
+  assert.equal('verifyWith' in till, false)
+  const request = new till.Request(reference.request.scope)
+  assert.equal('checker' in verifier, false)
+  assert.equal('prepared' in request, false)
+  assert.deepEqual(Object.getOwnPropertySymbols(verifier), [])
+  assert.deepEqual(Object.getOwnPropertySymbols(request), [])
+  // verify and authenticate work on verifiers the package made, and on no other object.
+  const bare = Object.create(Verifier.prototype)
+  assert.throws(() => Verifier.prototype.verify.call(bare, reference.key, request, now), TypeError)
+  assert.throws(() => Verifier.prototype.authenticate.call({}, reference.key, now), TypeError)
+  assert.equal(verifier.verify(reference.key, request, now).keyId, reference.expect.grant.key_id)
   assert.deepEqual(Object.keys(till).sort(), [
     'ApiKey', 'Grant', 'Issuer', 'Keyring', 'Policy', 'Request', 'RootKey', 'TillError',
     'Verifier',
