@@ -187,7 +187,7 @@ impl Verifier {
         // one contiguous message.
         let (room, body) = buf.split_at_mut(HEAD_ROOM);
         let (parts, len) = key::decode_noting(text, body, wrote)?;
-        if parts.prefix != self.prefix.as_bytes() {
+        if !scope::same(parts.prefix, self.prefix.as_bytes()) {
             return Err(Error::Malformed(Malformed::Prefix));
         }
         let head_start = HEAD_ROOM - parts.head.len();
@@ -220,7 +220,7 @@ impl Verifier {
         let chain = &chain[..payload.block_count];
 
         // From here on the key is genuine, and precise reasons may be given.
-        if parts.env != self.env.as_bytes() {
+        if !scope::same(parts.env, self.env.as_bytes()) {
             return Err(Error::WrongEnvironment {
                 expected: self.env,
                 found: parts.env(),

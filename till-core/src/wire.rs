@@ -520,7 +520,11 @@ pub(crate) fn list_covers(list: &[u8], r_res: &[u8], r_act: &[u8]) -> bool {
     }
     let mut rest = list;
     loop {
-        if let Some(after) = rest.strip_prefix(r_res).and_then(|r| r.strip_prefix(b":")) {
+        let named = rest
+            .get(..r_res.len())
+            .is_some_and(|start| scope::same(start, r_res));
+        if named && rest.get(r_res.len()) == Some(&b':') {
+            let after = &rest[r_res.len() + 1..];
             let actions = after.split(|&c| c == b' ').next().unwrap_or_default();
             return actions
                 .split(|&c| c == b',')
