@@ -508,33 +508,35 @@ fn segment(list: &[u8], at: usize) -> (usize, Segment) {
 }
 
 /// Whether a scope of an encoded (and checked) list covers the requested resource and action.
-/// A list without patterns covers exactly its own scopes, and resources are unique in a list:
-/// the one group that names the resource decides, found by its first bytes.
+/// Resources are unique in a list: the group that names the requested resource is found by
+/// its first bytes, and decides when one of its actions is the requested one. Patterns can
+/// cover a scope from any group, so a list with a `*` anywhere is matched scope by scope.
 pub(crate) fn list_covers(list: &[u8], r_res: &[u8], r_act: &[u8]) -> bool {
-    if list.contains(&b'*') {
-        return scope_groups(list).any(|(resource, actions)| {
-            actions
-                .split(|&c| c == b',')
-                .any(|action| scope::covers_parts(resource, action, r_res, r_act))
-        });
-    }
     let mut rest = list;
     loop {
-        let named = rest
-            .get(..r_res.len())
-            .is_some_and(|start| scope::same(start, r_res));
+        let named = rest.get(..r_res.len()).is_some_and(|start| scope::same(start, r_res));
         if named && rest.get(r_res.len()) == Some(&b':') {
             let after = &rest[r_res.len() + 1..];
             let actions = after.split(|&c| c == b' ').next().unwrap_or_default();
-            return actions
-                .split(|&c| c == b',')
-                .any(|action| scope::same(action, r_act));
+            if actions.split(|&c| c == b',').any(|action| scope::same(action, r_act)) {
+                return true;
+            }
         }
-        match rest.iter().position(|&c| c == b' ') {
-            Some(space) => rest = &rest[space + 1..],
+        match rest.iter().position(|&c| c == b' ' || c == b'*') {
+            Some(at) if rest[at] == b' ' => rest = &rest[at + 1..],
+            Some(_) => return patterns_cover(list, r_res, r_act),
             None => return false,
         }
     }
+}
+
+/// [`list_covers`] for a list with patterns: every scope matched against the request.
+fn patterns_cover(list: &[u8], r_res: &[u8], r_act: &[u8]) -> bool {
+    scope_groups(list).any(|(resource, actions)| {
+        actions
+            .split(|&c| c == b',')
+            .any(|action| scope::covers_parts(resource, action, r_res, r_act))
+    })
 }
 
 /// The groups of an encoded (and checked) list, as `(resource, actions)` pairs where the
