@@ -595,11 +595,17 @@ def gaps(
             f"{py_core:.3f} µs; the call adds {py - py_core:.3f} µs."
         )
     js = number(r"till verify, reference key \(string\)\s+([\d.]+) µs", node)
+    js_prebuilt = number(r"till verify, prebuilt Request\s+([\d.]+) µs", node)
     if js is not None and js > NODE_US:
+        prebuilt = "" if js_prebuilt is None else (
+            f" With a `Request` built once the call takes {js_prebuilt:.3f} µs."
+        )
         lines.append(
             f"Node ≤ {NODE_US} µs: the Rust core's verify took {m.ref:.3f} µs in the report's "
-            "run (another process, so the split is approximate); Node-API's crossing, the "
-            f"`Grant` wrapper and its release make up the other {js - m.ref:.3f} µs or so."
+            "run (another process, so the split is approximate); Node-API's crossing (reading "
+            "the key and the scope out of JavaScript strings, writing the grant's record into "
+            f"one) and the `Grant` object make up the other {js - m.ref:.3f} µs or so."
+            + prebuilt
         )
     return lines
 
