@@ -514,11 +514,16 @@ fn segment(list: &[u8], at: usize) -> (usize, Segment) {
 pub(crate) fn list_covers(list: &[u8], r_res: &[u8], r_act: &[u8]) -> bool {
     let mut rest = list;
     loop {
-        let named = rest.get(..r_res.len()).is_some_and(|start| scope::same(start, r_res));
+        let named = rest
+            .get(..r_res.len())
+            .is_some_and(|start| scope::same(start, r_res));
         if named && rest.get(r_res.len()) == Some(&b':') {
             let after = &rest[r_res.len() + 1..];
             let actions = after.split(|&c| c == b' ').next().unwrap_or_default();
-            if actions.split(|&c| c == b',').any(|action| scope::same(action, r_act)) {
+            if actions
+                .split(|&c| c == b',')
+                .any(|action| scope::same(action, r_act))
+            {
                 return true;
             }
         }
