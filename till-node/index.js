@@ -156,8 +156,9 @@ class Verifier extends binding.Verifier {
   verify(key, request, now) {
     let asked = request
     if (typeof request === 'object' && request !== null) {
-      asked = preparedOf(request) ?? (typeof request.scope === 'string' &&
-        request.allOf === undefined && request.anyOf === undefined ? request.scope : request)
+      const one = typeof request.scope === 'string' && request.allOf === undefined &&
+        request.anyOf === undefined
+      asked = one ? request.scope : preparedOf(request) ?? request
     }
     return new Grant(MAKING, binding.verifyWith(this.#checker, key, asked, now))
   }

@@ -17,16 +17,21 @@ const TIME_TYPE: &str = "a time is a Date or a number of seconds since the Unix 
 
 /// Reads a time: a `Date`, or seconds since the Unix epoch (rounded down).
 pub(crate) fn time(value: Unknown<'_>) -> Result<UnixTime, Failure> {
-    let seconds = match value.get_type()? {
-        // SAFETY: the value is a number.
-        ValueType::Number => unsafe { value.cast::<f64>() }?,
-        ValueType::Object if value.is_date()? => {
+    // A number is read at once; the value's type is asked only when it is not one.
+    let mut seconds = 0.0;
+    // SAFETY: `seconds` is where Node-API writes the number.
+    let status =
+        unsafe { sys::napi_get_value_double(value.value().env, value.raw(), &mut seconds) };
+    match status {
+        sys::Status::napi_ok => {}
+        sys::Status::napi_number_expected if value.is_date()? => {
             // SAFETY: the value is a date.
             let date = unsafe { value.cast::<JsDate<'_>>() }?;
-            date.value_of()? / 1000.0
+            seconds = date.value_of()? / 1000.0;
         }
-        _ => return Err(Failure::Type(TIME_TYPE)),
-    };
+        sys::Status::napi_number_expected => return Err(Failure::Type(TIME_TYPE)),
+        other => return Err(napi::Error::from_status(Status::from(other)).into()),
+    }
     if !seconds.is_finite() {
         return Err(invalid(
             "a time is a valid Date or a finite number of seconds",

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use napi::bindgen_prelude::Uint8ArraySlice;
-use napi::{JsString, JsStringUtf8, JsValue, Unknown, ValueType, check_status, sys};
+use napi::{JsString, JsStringUtf8, JsValue, Unknown, ValueType, sys};
 use zeroize::Zeroize;
 
 use crate::error::Failure;
@@ -64,19 +64,21 @@ impl Key<'_> {
 
 /// Reads a key, copying a string into `room` rather than onto the heap.
 pub(crate) fn read<'a>(value: Unknown<'a>, room: &'a mut Room) -> Result<Key<'a>, Failure> {
-    match value.get_type()? {
-        ValueType::String => {
-            // SAFETY: the pointer and length describe `room.bytes`, which Node-API fills with
-            // as much of the string as fits, and a NUL.
-            check_status!(unsafe {
-                sys::napi_get_value_string_utf8(
-                    value.value().env,
-                    value.raw(),
-                    room.bytes.as_mut_ptr().cast(),
-                    room.bytes.len(),
-                    &mut room.used,
-                )
-            })?;
+    // A string is the usual key: it is read at once, and the value's type is asked only when
+    // Node-API answers that it is not a string.
+    // SAFETY: the pointer and length describe `room.bytes`, which Node-API fills with as much
+    // of the string as fits, and a NUL.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(
+            value.value().env,
+            value.raw(),
+            room.bytes.as_mut_ptr().cast(),
+            room.bytes.len(),
+            &mut room.used,
+        )
+    };
+    match status {
+        sys::Status::napi_ok => {
             // A string that came near filling the room may have been cut short (before a
             // character of up to 4 bytes): read it whole instead. Measuring every string
             // first would walk it twice.
@@ -87,11 +89,15 @@ pub(crate) fn read<'a>(value: Unknown<'a>, room: &'a mut Room) -> Result<Key<'a>
             }
             Ok(Key::Copied(&room.bytes[..room.used]))
         }
-        ValueType::Object if value.is_typedarray()? => {
-            // SAFETY: the value is a typed array; the conversion checks that it holds bytes.
-            let bytes = unsafe { value.cast::<Uint8ArraySlice<'_>>() };
-            bytes.map(Key::Bytes).map_err(|_| Failure::Type(KEY_TYPE))
-        }
-        _ => Err(Failure::Type(KEY_TYPE)),
+        sys::Status::napi_string_expected => match value.get_type()? {
+            ValueType::Object if value.is_typedarray()? => {
+                // SAFETY: the value is a typed array; the conversion checks that it holds
+                // bytes.
+                let bytes = unsafe { value.cast::<Uint8ArraySlice<'_>>() };
+                bytes.map(Key::Bytes).map_err(|_| Failure::Type(KEY_TYPE))
+            }
+            _ => Err(Failure::Type(KEY_TYPE)),
+        },
+        other => Err(napi::Error::from_status(napi::Status::from(other)).into()),
     }
 }

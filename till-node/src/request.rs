@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use napi::bindgen_prelude::{External, FromNapiRef};
-use napi::{Env, JsValue, Unknown, ValueType, check_status, sys};
+use napi::{Env, JsValue, Unknown, ValueType, sys};
 use napi_derive::napi;
 use till_core::RequestMemo;
 
@@ -73,8 +73,12 @@ pub(crate) fn read<'a>(
     value: Unknown<'a>,
     memo: Option<&RequestMemo>,
 ) -> Result<Cow<'a, till_core::Request>, Failure> {
+    // A scope string is the usual request: it is read at once, and the value's type is asked
+    // only when it is not a string.
+    if let Some(request) = scope(value, memo)? {
+        return Ok(Cow::Owned(request));
+    }
     match value.get_type()? {
-        ValueType::String => Ok(Cow::Owned(scope(value, memo)?)),
         ValueType::External => {
             // SAFETY: the value is an external; napi-rs checks that it holds a request.
             let prepared = unsafe {
@@ -97,13 +101,17 @@ pub(crate) fn read<'a>(
 /// Stack room for a scope's UTF-8 and the NUL that Node-API writes after it.
 const ROOM: usize = 256;
 
-/// Reads a one-scope request from a string, without copying it to the heap when it is short.
-fn scope(value: Unknown<'_>, memo: Option<&RequestMemo>) -> Result<till_core::Request, Failure> {
+/// Reads a one-scope request from a string, without copying it to the heap when it is short;
+/// `None` when the value is not a string.
+fn scope(
+    value: Unknown<'_>,
+    memo: Option<&RequestMemo>,
+) -> Result<Option<till_core::Request>, Failure> {
     let mut room = [0_u8; ROOM];
     let mut used = 0;
-    // SAFETY: the value is a string; the pointer and length describe `room`, which Node-API
-    // fills with as much of the string as fits, and a NUL.
-    check_status!(unsafe {
+    // SAFETY: the pointer and length describe `room`, which Node-API fills with as much of
+    // the string as fits, and a NUL.
+    let status = unsafe {
         sys::napi_get_value_string_utf8(
             value.value().env,
             value.raw(),
@@ -111,15 +119,20 @@ fn scope(value: Unknown<'_>, memo: Option<&RequestMemo>) -> Result<till_core::Re
             ROOM,
             &mut used,
         )
-    })?;
+    };
+    match status {
+        sys::Status::napi_ok => {}
+        sys::Status::napi_string_expected => return Ok(None),
+        other => return Err(napi::Error::from_status(napi::Status::from(other)).into()),
+    }
     // A string that came near filling the room may have been cut short (before a character
     // of up to 4 bytes): read it whole instead.
     if used + 4 < ROOM {
         let text = std::str::from_utf8(&room[..used]).map_err(|_| Failure::Type(REQUEST))?;
-        return Ok(one(text, memo)?);
+        return Ok(Some(one(text, memo)?));
     }
     let text = convert::value::<String>(value, REQUEST)?;
-    Ok(one(&text, memo)?)
+    Ok(Some(one(&text, memo)?))
 }
 
 /// A request for one scope, through `memo` when there is one.
