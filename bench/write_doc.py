@@ -221,7 +221,7 @@ def main() -> None:
     w("")
     w("`bench/c/verify_bench.c` (till-ffi has no benchmark of its own) links the static")
     w("`libtill_ffi.a` and times `till_verifier_verify_at` on the reference key, with the same")
-    w("method as the Rust report. It and `report --reference-only` take turns three times:")
+    w("method as the Rust report. It and `report --reference-only` take turns seven times:")
     w("")
     w("```")
     w(c_lines.rstrip())
