@@ -688,7 +688,7 @@ def bindings(report: dict[str, Any], c_lines: str, python: str, node: str) -> st
             "goes to JavaScript as its record, a string, and its fields are read from it when "
             "used, so nothing is left to free on the Rust side; the package's `Verifier` and "
             "`Request` hand the binding what the native objects made once (the checker and the "
-            "parsed request, in `External`s), which spares unwrapping an object on every call. "
+            "parsed request, in externals), which spares unwrapping an object on every call. "
             "What remains is Node-API's per-call work (checking and copying the key and the "
             "scope out of JavaScript strings, making the record's string) and the `Grant` "
             "object. A verifier parses each of its last eight scope strings once."

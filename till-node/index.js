@@ -33,6 +33,14 @@ const MAKING = Symbol('making a Grant')
 // A field not read yet. Every field is a string, an array, a Date or null once read.
 const UNREAD = undefined
 
+// The binding's functions, taken once: what a caller later does to the binding object changes
+// nothing here.
+const {
+  authenticateWith, verifyPreparedWith, verifyWith,
+  grantKeyId, grantRootKeyId, grantPrefix, grantEnv, grantSubject, grantAudience, grantScopes,
+  grantRoles, grantIssuedAt, grantExpiresAt, grantNotBefore, grantChain,
+} = binding
+
 /**
  * What a verified key grants, and to whom. Holds no secret. Each field is worked out by
  * till-core from the grant's record when it is first read (the effective scopes cost about as
@@ -40,6 +48,9 @@ const UNREAD = undefined
  */
 class Grant {
   #record
+  // For a key that names roles: the policy that resolved them at verify, which the scopes
+  // are worked out with.
+  #policy
   #keyId = UNREAD
   #rootKeyId = UNREAD
   #prefix = UNREAD
@@ -57,42 +68,42 @@ class Grant {
     if (making !== MAKING) {
       throw new TypeError('a Grant is made only by Verifier#verify and Verifier#authenticate')
     }
-    // A key that names roles comes with its scopes, resolved by the policy at verify.
     if (typeof made === 'string') {
       this.#record = made
     } else {
-      [this.#record, this.#scopes] = made
+      this.#record = made[0]
+      this.#policy = made[1]
     }
   }
 
-  get keyId() { return this.#keyId ??= binding.grantKeyId(this.#record) }
-  get rootKeyId() { return this.#rootKeyId ??= binding.grantRootKeyId(this.#record) }
-  get prefix() { return this.#prefix ??= binding.grantPrefix(this.#record) }
-  get env() { return this.#env ??= binding.grantEnv(this.#record) }
-  get scopes() { return this.#scopes ??= binding.grantScopes(this.#record) }
-  get roles() { return this.#roles ??= binding.grantRoles(this.#record) }
-  get issuedAt() { return this.#issuedAt ??= binding.grantIssuedAt(this.#record) }
-  get chain() { return this.#chain ??= binding.grantChain(this.#record) }
+  get keyId() { return this.#keyId ??= grantKeyId(this.#record) }
+  get rootKeyId() { return this.#rootKeyId ??= grantRootKeyId(this.#record) }
+  get prefix() { return this.#prefix ??= grantPrefix(this.#record) }
+  get env() { return this.#env ??= grantEnv(this.#record) }
+  get scopes() { return this.#scopes ??= grantScopes(this.#record, this.#policy) }
+  get roles() { return this.#roles ??= grantRoles(this.#record) }
+  get issuedAt() { return this.#issuedAt ??= grantIssuedAt(this.#record) }
+  get chain() { return this.#chain ??= grantChain(this.#record) }
 
   // The nullable fields: null once read, so `??=` would read them again; `=== UNREAD` does not.
   get subject() {
-    return this.#subject === UNREAD ? (this.#subject = binding.grantSubject(this.#record))
+    return this.#subject === UNREAD ? (this.#subject = grantSubject(this.#record))
       : this.#subject
   }
 
   get audience() {
-    return this.#audience === UNREAD ? (this.#audience = binding.grantAudience(this.#record))
+    return this.#audience === UNREAD ? (this.#audience = grantAudience(this.#record))
       : this.#audience
   }
 
   get expiresAt() {
     return this.#expiresAt === UNREAD
-      ? (this.#expiresAt = binding.grantExpiresAt(this.#record)) : this.#expiresAt
+      ? (this.#expiresAt = grantExpiresAt(this.#record)) : this.#expiresAt
   }
 
   get notBefore() {
     return this.#notBefore === UNREAD
-      ? (this.#notBefore = binding.grantNotBefore(this.#record)) : this.#notBefore
+      ? (this.#notBefore = grantNotBefore(this.#record)) : this.#notBefore
   }
 
   /** Every field, as a plain object: what `JSON.stringify` writes and `util.inspect` shows. */
@@ -120,9 +131,10 @@ class Grant {
 
 Object.defineProperty(Grant.prototype, Symbol.toStringTag, { value: 'Grant' })
 
-// The package's Verifier and Request hold what the native objects make once: the verifier's
-// checker and the parsed request, which the binding reads more cheaply than it unwraps an
-// object or proves its class. verify and authenticate return a grant's record; the Grant
+// The package's Verifier and Request hold what the native objects make once, in externals:
+// the verifier's checker and the parsed request, which the binding reads more cheaply than it
+// unwraps an object or proves its class. Only these private fields ever reach the binding's
+// functions that read externals. verify and authenticate return a grant's record; the Grant
 // object is made here, where V8 makes it fastest. A `{ scope }` request goes to the binding
 // as its string, which the binding reads without looking up properties.
 const makeChecker = binding.Verifier.prototype.checker
@@ -154,17 +166,21 @@ class Verifier extends binding.Verifier {
   }
 
   verify(key, request, now) {
-    let asked = request
     if (typeof request === 'object' && request !== null) {
-      const one = typeof request.scope === 'string' && request.allOf === undefined &&
-        request.anyOf === undefined
-      asked = one ? request.scope : preparedOf(request) ?? request
+      if (typeof request.scope === 'string' && request.allOf === undefined &&
+        request.anyOf === undefined) {
+        return new Grant(MAKING, verifyWith(this.#checker, key, request.scope, now))
+      }
+      const prepared = preparedOf(request)
+      if (prepared !== undefined) {
+        return new Grant(MAKING, verifyPreparedWith(this.#checker, key, prepared, now))
+      }
     }
-    return new Grant(MAKING, binding.verifyWith(this.#checker, key, asked, now))
+    return new Grant(MAKING, verifyWith(this.#checker, key, request, now))
   }
 
   authenticate(key, now) {
-    return new Grant(MAKING, binding.authenticateWith(this.#checker, key, now))
+    return new Grant(MAKING, authenticateWith(this.#checker, key, now))
   }
 }
 

@@ -33,5 +33,12 @@ pub const MAX_TIME: i64 = 253_402_300_799;
 /// Largest clock leeway a verifier accepts, in seconds (one day).
 pub const MAX_LEEWAY: u32 = 86_400;
 
+/// Most intersections and comparisons of scopes that [`Grant::scopes`] spends on the blocks
+/// of a chain, whose effective scopes can otherwise multiply with every block. Not a limit of
+/// the format: a key past it verifies, and `scopes` gives what it found within it.
+///
+/// [`Grant::scopes`]: crate::Grant::scopes
+pub const MAX_SCOPE_WORK: usize = 1 << 14;
+
 /// Largest payload that fits in [`MAX_KEY_LEN`] characters of base64.
 pub(crate) const MAX_PAYLOAD_LEN: usize = MAX_KEY_LEN / 4 * 3;

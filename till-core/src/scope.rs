@@ -470,6 +470,23 @@ pub fn minimize(mut scopes: Vec<Scope>) -> Vec<Scope> {
         .collect()
 }
 
+/// Adds `scope` to `kept`, a list in which no scope covers another: unless a scope there
+/// covers it already, it goes in and those it covers go out. Each comparison spends a unit of
+/// `budget`; when too little is left for them, `scope` is left out and the budget is spent.
+pub(crate) fn keep_minimal(kept: &mut Vec<Scope>, scope: Scope, budget: &mut usize) {
+    let cost = 2 * kept.len();
+    if *budget < cost {
+        *budget = 0;
+        return;
+    }
+    *budget -= cost;
+    if kept.iter().any(|k| k.covers(&scope)) {
+        return;
+    }
+    kept.retain(|k| !scope.covers(k));
+    kept.push(scope);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use zeroize::Zeroize;
 
 use crate::error::{Error, Malformed, MissingScopes};
 use crate::key::{self, Env, KEY_ID_LEN, KeyId, Prefix, RootKeyId};
-use crate::limits::{MAX_BLOCKS, MAX_LEEWAY, MAX_PAYLOAD_LEN};
+use crate::limits::{MAX_BLOCKS, MAX_LEEWAY, MAX_PAYLOAD_LEN, MAX_SCOPE_WORK};
 use crate::mac;
 use crate::policy::{Policy, SharedPolicy};
 use crate::revocation::Revocation;
@@ -488,8 +488,9 @@ fn name(record: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// What a verified key grants, and who holds it. Holds no secret.
 ///
-/// Small, so that returning it costs little: it keeps the payload's bytes, with the tag
-/// zeroed, and the ids of the chain, and reads fields from them when asked.
+/// Only [`Verifier`] makes one: holding a `Grant` means a key was verified. Small, so that
+/// returning it costs little: it keeps a record of the prefix, the environment, the payload's
+/// bytes with the tag zeroed, and the ids of the chain, and reads fields from it when asked.
 #[derive(Clone)]
 pub struct Grant {
     /// The record: the prefix and the environment, each after its length; the number of
@@ -545,21 +546,24 @@ impl Grant {
     }
 
     /// The grant as bytes, for a binding that keeps grants in another runtime's memory rather
-    /// than in Rust's, and reads their fields later through [`Grant::from_unverified_record`].
-    /// Holds no secret: the payload with its tag zeroed, the ids of the chain, the prefix and
-    /// the environment. The layout is private to this version of the crate; do not store it.
+    /// than in Rust's, and reads their fields later through [`GrantRecord`]. Holds no secret:
+    /// the payload with its tag zeroed, the ids of the chain, the prefix and the environment.
+    /// The layout is private to this version of the crate; do not store it.
+    ///
+    /// [`GrantRecord`]: crate::GrantRecord
     pub fn record(&self) -> &[u8] {
         &self.bytes
     }
 
-    /// A grant read back from [`Grant::record`], or `None` if `record` is not one.
-    ///
-    /// A record is not a proof: anyone can write one, and nothing in it is checked but its
-    /// form. Use this to read again the fields of a grant that [`Verifier::verify`] returned;
-    /// never let it stand in for verifying a key. No policy comes with a record, so the roles
-    /// the key names grant nothing here: [`Grant::scopes`] and [`Grant::allows`] answer from
-    /// the key's own scopes alone.
-    pub fn from_unverified_record(record: &[u8]) -> Option<Self> {
+    /// The policy that resolved the key's roles when it was verified: the one the verifier
+    /// held then, if the key names roles and the verifier holds a policy.
+    pub fn policy(&self) -> Option<&Arc<Policy>> {
+        self.policy.as_ref()
+    }
+
+    /// Reads a record back, its roles resolved by `policy`; `None` if `record` is not one.
+    /// Checks the record's form only: see [`GrantRecord`](crate::GrantRecord).
+    pub(crate) fn from_record(record: &[u8], policy: Option<Arc<Policy>>) -> Option<Self> {
         let (prefix, rest) = name(record)?;
         let (env, rest) = name(rest)?;
         let (&blocks, rest) = rest.split_first()?;
@@ -570,6 +574,8 @@ impl Grant {
         if payload.block_count != usize::from(blocks) || !zeroed {
             return None;
         }
+        // Roles are resolved only for a key that names them, as the verifier does.
+        let policy = policy.filter(|_| payload.root.roles.is_some());
         Some(Self {
             bytes: record.into(),
             head: (record.len() - rest.len()) as u8,
@@ -578,7 +584,7 @@ impl Grant {
             prefix: Prefix::from_bytes(prefix)?,
             env: Env::from_bytes(env)?,
             times: Times::of(&payload),
-            policy: None,
+            policy,
         })
     }
 
@@ -598,8 +604,9 @@ impl Grant {
     }
 
     /// The payload's fields. The root is kept; blocks, when there are any, are read again.
-    /// The bytes passed every check when the key was verified, so reading them again cannot
-    /// fail; if it ever did, `None`, and every caller then answers as if nothing were granted.
+    /// The bytes passed every check when the key was verified or the record was read, so
+    /// reading them again cannot fail; if it ever did, `None`, and every caller then answers
+    /// as if nothing were granted.
     fn payload(&self) -> Option<Payload> {
         if self.blocks == 0 {
             return Some(Payload {
@@ -674,7 +681,12 @@ impl Grant {
 
     /// The scopes the key grants: its root scopes and its roles' scopes (as the policy stood
     /// when the key was verified), intersected with every block's, reduced to the fewest
-    /// patterns that say the same. Computed on each call.
+    /// patterns that say the same, sorted. Computed on each call.
+    ///
+    /// Blocks of overlapping patterns can make the intersection grow with every block, so the
+    /// work is bounded: at most [`MAX_SCOPE_WORK`] intersections and comparisons. A chain that
+    /// needs more gives the patterns found within it, which grant less than the key does,
+    /// never more; [`Grant::allows`] answers exactly for any one scope.
     pub fn scopes(&self) -> Vec<Scope> {
         let data = self.data();
         let list = |span: &Span| -> Vec<Scope> {
@@ -696,21 +708,33 @@ impl Grant {
                     .cloned(),
             );
         }
-        if self.blocks > 0 {
-            let Some(payload) = self.payload() else {
-                return Vec::new();
-            };
-            for block in payload.blocks() {
-                if let Some(span) = &block.scopes {
-                    let narrowing = list(span);
-                    granted = granted
-                        .iter()
-                        .flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n)))
-                        .collect();
+        let mut granted = scope::minimize(granted);
+        if self.blocks == 0 {
+            return granted;
+        }
+        let Some(payload) = self.payload() else {
+            return Vec::new();
+        };
+        let mut budget = MAX_SCOPE_WORK;
+        for span in payload.blocks().iter().filter_map(|b| b.scopes.as_ref()) {
+            let narrowing = list(span);
+            let mut kept = Vec::new();
+            for (g, n) in granted
+                .iter()
+                .flat_map(|g| narrowing.iter().map(move |n| (g, n)))
+            {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if let Some(both) = g.intersect(n) {
+                    scope::keep_minimal(&mut kept, both, &mut budget);
                 }
             }
+            granted = kept;
         }
-        scope::minimize(granted)
+        granted.sort();
+        granted
     }
 
     /// The roles the key names; a verifier's policy resolves them.

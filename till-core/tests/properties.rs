@@ -144,3 +144,86 @@ proptest! {
         }
     }
 }
+
+/// What the effective scopes of a chain are, worked out the plain way: every intersection of
+/// one scope of each list, reduced at the end.
+fn model_effective(lists: &[Vec<Scope>]) -> Vec<Scope> {
+    let mut granted = lists[0].clone();
+    for narrowing in &lists[1..] {
+        granted = granted
+            .iter()
+            .flat_map(|g| narrowing.iter().filter_map(move |n| g.intersect(n)))
+            .collect();
+    }
+    till_core::minimize(granted)
+}
+
+proptest! {
+    /// A chain's grant lists the same scopes as intersecting everything and reducing at the
+    /// end, though it reduces after every block.
+    #[test]
+    fn effective_scopes_agree_with_the_plain_intersection(
+        root in prop::collection::vec(pattern_scope(), 1..5),
+        blocks in prop::collection::vec(prop::collection::vec(pattern_scope(), 1..5), 1..4),
+    ) {
+        let ring = keyring();
+        let now = UnixTime::from_secs(NOW);
+        // `**:*` lets every block name any scope; the others give the intersections shape.
+        let root: Vec<String> = root.into_iter().chain(["**:*".to_owned()]).collect();
+        let claims = Claims::new(&root, Expiry::After(Duration::from_secs(3600))).unwrap();
+        let mut key = Issuer::new(&ring).mint_at(&claims, now).unwrap();
+        let parse = |list: &[String]| list.iter().map(|s| Scope::parse(s).unwrap()).collect();
+        let mut lists: Vec<Vec<Scope>> = vec![parse(&root)];
+        for block in &blocks {
+            let narrowed = Attenuation::new().scopes(block).unwrap();
+            match attenuate_at(key.expose_secret(), &narrowed, now) {
+                Ok(sub) => key = sub,
+                // A block outside what the chain still grants is refused: the chain stops.
+                Err(e) => {
+                    prop_assert_eq!(e.code().as_str(), "scope_not_held");
+                    break;
+                }
+            }
+            lists.push(parse(block));
+        }
+        let grant = Verifier::new(&ring).authenticate_at(key.expose_secret(), now).unwrap();
+        prop_assert_eq!(grant.scopes(), model_effective(&lists));
+    }
+}
+
+/// Blocks of patterns that meet each other in new ways multiply the effective scopes: eight of
+/// them would take 12^8 intersections. The work is bounded, and what is listed is granted.
+/// (The root names a role, so attenuation cannot know which scopes the key holds and lets any
+/// block through: a holder can build such a chain offline.)
+#[test]
+fn effective_scopes_of_a_multiplying_chain_are_bounded_and_granted() {
+    let ring = keyring();
+    let now = UnixTime::from_secs(NOW);
+    let claims = Claims::new(["**:*"], Expiry::After(Duration::from_secs(3600)))
+        .unwrap()
+        .roles(["viewer"])
+        .unwrap();
+    let mut key = Issuer::new(&ring).mint_at(&claims, now).unwrap();
+    for depth in 0..8 {
+        // Block `depth` fixes segment `depth` to one of 12 names.
+        let scopes: Vec<String> = (0..12)
+            .map(|i| format!("{}{depth}{i:x}/**:read", "*/".repeat(depth)))
+            .collect();
+        let narrowed = Attenuation::new().scopes(&scopes).unwrap();
+        key = attenuate_at(key.expose_secret(), &narrowed, now).unwrap();
+    }
+    let verifier = Verifier::new(&ring);
+    let grant = verifier.authenticate_at(key.expose_secret(), now).unwrap();
+    let listed = grant.scopes();
+    assert!(listed.len() < till_core::limits::MAX_SCOPE_WORK);
+    for scope in &listed {
+        assert!(grant.allows(scope), "{scope} is listed but not granted");
+    }
+    // The key still grants what its chain allows, whatever was listed.
+    let one = "03/15/20/31/42/57/69/7b/x:read";
+    assert!(
+        verifier
+            .verify_at(key.expose_secret(), &Request::scope(one).unwrap(), now)
+            .is_ok()
+    );
+}

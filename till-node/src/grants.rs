@@ -4,26 +4,29 @@
 //! Latin-1 characters, one per byte, instead of an object with every field filled in: most
 //! callers read one or two fields, and working out the effective scopes costs as much as
 //! verifying. The package's `Grant` class passes the record back here for each field when it
-//! is first read. Nothing stays on the Rust side, so a grant needs no finalizer: it is
-//! collected like any short-lived object.
+//! is first read ([`till_core::GrantRecord`]). Nothing stays on the Rust side, so a grant
+//! needs no finalizer: it is collected like any short-lived object.
 //!
-//! A record carries no policy. A key that names roles has its scopes worked out at verify,
-//! with the policy then in force, and they come with the record.
+//! A key that names roles, verified with a policy, comes with that policy as it stood, in an
+//! external ([`Held`]): its effective scopes are worked out with it when they are read.
 #![allow(
     unsafe_code,
     reason = "converting a grant to JavaScript values, and reading a record after checking its type"
 )]
 
+use std::sync::Arc;
+
 use napi::bindgen_prelude::ToNapiValue;
 use napi::{Env, JsString, JsValue, Unknown, ValueType, sys};
 use napi_derive::napi;
-use till_core::Grant;
+use till_core::{Grant, GrantRecord, Policy};
 
 use crate::convert::Date;
 use crate::error::{Failure, catch};
+use crate::held::{self, Held};
 
-/// What `verify` returns to the package's `Grant` class: the record, or for a key that names
-/// roles, an array of the record and the scopes.
+/// What `verify` returns to the package's `Grant` class: the record, or for a key whose roles
+/// a policy resolved, an array of the record and that policy.
 #[derive(Debug)]
 pub struct Made(pub(crate) Grant);
 
@@ -31,33 +34,47 @@ impl ToNapiValue for Made {
     unsafe fn to_napi_value(env: sys::napi_env, made: Self) -> napi::Result<sys::napi_value> {
         let env = Env::from_raw(env);
         let record = env.create_string_latin1(made.0.record())?;
-        if made.0.roles().next().is_none() {
+        let Some(policy) = made.0.policy() else {
             return Ok(record.raw());
-        }
+        };
+        let pair = (record, Held(Arc::clone(policy)));
         // SAFETY: `env` is the environment this call runs in; a pair becomes an array.
-        unsafe { ToNapiValue::to_napi_value(env.raw(), (record, scope_names(&made.0))) }
+        unsafe { ToNapiValue::to_napi_value(env.raw(), pair) }
     }
 }
 
-fn scope_names(grant: &Grant) -> Vec<String> {
+/// Reads the record of a grant, for the `Grant` class: a string of characters up to U+00FF,
+/// one per byte, as [`Made`] wrote it. Its roles are resolved by `policy`.
+fn read(record: Unknown<'_>, policy: Option<Arc<Policy>>) -> Result<GrantRecord, Failure> {
+    if record.get_type()? != ValueType::String {
+        return Err(Failure::Type(RECORD));
+    }
+    // SAFETY: the value is a string.
+    let text = unsafe { record.cast::<JsString<'_>>() }?.into_utf8()?;
+    let bytes: Option<Vec<u8>> = text
+        .as_str()?
+        .chars()
+        .map(|c| u8::try_from(c).ok())
+        .collect();
+    let bytes = bytes.ok_or(Failure::Type(RECORD))?;
+    GrantRecord::read(&bytes, policy).ok_or(Failure::Type(RECORD))
+}
+
+/// Reads one field of the grant whose record `record` is, for the `Grant` class.
+fn field<T>(
+    env: &Env,
+    record: Unknown<'_>,
+    get: impl FnOnce(&GrantRecord) -> T,
+) -> napi::Result<T> {
+    catch(env, || Ok(get(&read(record, None)?)))
+}
+
+fn scope_names(grant: &GrantRecord) -> Vec<String> {
     let scopes = grant.scopes();
     scopes
         .iter()
         .map(|scope| scope.as_str().to_owned())
         .collect()
-}
-
-/// Reads one field of the grant whose record `record` is, for the `Grant` class.
-fn field<T>(env: &Env, record: Unknown<'_>, read: impl FnOnce(&Grant) -> T) -> napi::Result<T> {
-    catch(env, || {
-        if record.get_type()? != ValueType::String {
-            return Err(Failure::Type(RECORD));
-        }
-        // SAFETY: the value is a string.
-        let text = unsafe { record.cast::<JsString<'_>>() }?.into_latin1()?;
-        let grant = Grant::from_unverified_record(text.as_slice()).ok_or(Failure::Type(RECORD))?;
-        Ok(read(&grant))
-    })
 }
 
 /// The key's id.
@@ -96,10 +113,23 @@ pub fn grant_audience(env: Env, record: Unknown<'_>) -> napi::Result<Option<Stri
     field(&env, record, |grant| grant.audience().map(str::to_owned))
 }
 
-/// The effective scopes of a key that names no roles.
+/// The effective scopes, with the roles resolved by the policy that came with the record.
 #[napi(skip_typescript)]
-pub fn grant_scopes(env: Env, record: Unknown<'_>) -> napi::Result<Vec<String>> {
-    field(&env, record, scope_names)
+pub fn grant_scopes(
+    env: Env,
+    record: Unknown<'_>,
+    policy: Option<Unknown<'_>>,
+) -> napi::Result<Vec<String>> {
+    catch(&env, || {
+        let policy = match policy {
+            // SAFETY: the `Grant` class passes the policy that came with its record.
+            Some(policy) => Some(Arc::clone(unsafe {
+                held::borrow::<Arc<Policy>>(policy, RECORD)
+            }?)),
+            None => None,
+        };
+        Ok(scope_names(&read(record, policy)?))
+    })
 }
 
 /// The roles the key names.

@@ -13,6 +13,7 @@ use napi_derive::napi;
 pub mod convert;
 pub mod error;
 pub mod grants;
+pub mod held;
 pub mod issue;
 pub mod key;
 pub mod keys;

@@ -1,19 +1,19 @@
 //! What `verify` asks of a key: a scope string, a `ScopeRequest` object, or a `Request`
-//! built once from either, which the package hands over as its parsed request.
+//! built once from either, whose parsed request the package hands over on its own.
 #![allow(
     unsafe_code,
-    reason = "reading a short string into a buffer on the stack, and a prepared request"
+    reason = "reading a short string into a buffer on the stack"
 )]
 
 use std::borrow::Cow;
 
-use napi::bindgen_prelude::{External, FromNapiRef};
 use napi::{Env, JsValue, Unknown, ValueType, sys};
 use napi_derive::napi;
 use till_core::RequestMemo;
 
 use crate::convert;
 use crate::error::{Failure, catch};
+use crate::held::Held;
 
 /// What to ask of a key: exactly one of `scope`, `allOf` and `anyOf`.
 #[derive(Debug)]
@@ -60,10 +60,10 @@ impl Request {
     }
 
     /// The parsed request, for the package's `Request` class to hand `verify` in an
-    /// `External`, which the binding reads more cheaply than it proves an object's class.
+    /// external, which the binding reads more cheaply than it proves an object's class.
     #[napi(skip_typescript)]
-    pub fn prepared(&self) -> External<till_core::Request> {
-        External::new(self.inner.clone())
+    pub fn prepared(&self) -> Held<till_core::Request> {
+        Held(self.inner.clone())
     }
 }
 
@@ -79,14 +79,6 @@ pub(crate) fn read<'a>(
         return Ok(Cow::Owned(request));
     }
     match value.get_type()? {
-        ValueType::External => {
-            // SAFETY: the value is an external; napi-rs checks that it holds a request.
-            let prepared = unsafe {
-                <External<till_core::Request>>::from_napi_ref(value.value().env, value.raw())
-            };
-            let prepared = prepared.map_err(|_| Failure::Type(REQUEST))?;
-            Ok(Cow::Borrowed(&**prepared))
-        }
         ValueType::Object => {
             if let Ok(request) = convert::instance::<Request>(value, REQUEST) {
                 return Ok(Cow::Borrowed(&request.inner));

@@ -1,9 +1,13 @@
 //! Verifying keys, and what a verified key grants.
+#![allow(
+    unsafe_code,
+    reason = "reading the externals the package's classes hold"
+)]
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use napi::bindgen_prelude::{External, Function, FunctionRef};
+use napi::bindgen_prelude::{Function, FunctionRef};
 use napi::{Env, JsValue, Status, Unknown, ValueType};
 use napi_derive::napi;
 use till_core::{KeyId, Request, RequestMemo, VerifierBuilder};
@@ -11,6 +15,7 @@ use till_core::{KeyId, Request, RequestMemo, VerifierBuilder};
 use crate::convert;
 use crate::error::{Failure, catch};
 use crate::grants::Made;
+use crate::held::{self, Held};
 use crate::keys::Keyring;
 use crate::policy::Policy;
 use crate::{key, request};
@@ -44,7 +49,8 @@ pub struct Verifier {
 }
 
 /// What a `Verifier` checks keys with. The package's `Verifier` class keeps it in an
-/// `External`, which [`verify_with`] reads more cheaply than Node-API unwraps an object.
+/// external ([`Held`]), which [`verify_with`] reads more cheaply than Node-API unwraps an
+/// object.
 pub struct Checker {
     inner: till_core::Verifier,
     is_revoked: Option<FunctionRef<String, bool>>,
@@ -94,7 +100,7 @@ impl Verifier {
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
     ) -> napi::Result<Made> {
-        self.checker.verify(&env, key, request, now)
+        catch(&env, || self.checker.verify(&env, key, request, now))
     }
 
     /// Verifies `key` without asking for a scope: proves it genuine, current and not revoked,
@@ -106,13 +112,13 @@ impl Verifier {
         key: Unknown<'_>,
         now: Option<Unknown<'_>>,
     ) -> napi::Result<Made> {
-        self.checker.authenticate(&env, key, now)
+        catch(&env, || Ok(Made(self.checker.check(&env, key, None, now)?)))
     }
 
     /// What the package's `Verifier` class checks keys with, through [`verify_with`].
     #[napi(skip_typescript)]
-    pub fn checker(&self) -> External<Rc<Checker>> {
-        External::new(Rc::clone(&self.checker))
+    pub fn checker(&self) -> Held<Rc<Checker>> {
+        Held(Rc::clone(&self.checker))
     }
 }
 
@@ -120,23 +126,56 @@ impl Verifier {
 #[napi(skip_typescript)]
 pub fn verify_with(
     env: Env,
-    checker: &External<Rc<Checker>>,
+    checker: Unknown<'_>,
     key: Unknown<'_>,
     request: Unknown<'_>,
     now: Option<Unknown<'_>>,
 ) -> napi::Result<Made> {
-    checker.verify(&env, key, request, now)
+    with(&env, checker, |checker| {
+        checker.verify(&env, key, request, now)
+    })
+}
+
+/// [`Verifier::verify`] of a `Request` built once, for the package's `Verifier` class, which
+/// holds the checker and hands over the request the `Request` holds.
+#[napi(skip_typescript)]
+pub fn verify_prepared_with(
+    env: Env,
+    checker: Unknown<'_>,
+    key: Unknown<'_>,
+    prepared: Unknown<'_>,
+    now: Option<Unknown<'_>>,
+) -> napi::Result<Made> {
+    with(&env, checker, |checker| {
+        // SAFETY: `index.js` passes the request a `Request` holds.
+        let request = unsafe { held::borrow::<Request>(prepared, PREPARED) }?;
+        Ok(Made(checker.check(&env, key, Some(request), now)?))
+    })
 }
 
 /// [`Verifier::authenticate`], for the package's `Verifier` class, which holds the checker.
 #[napi(skip_typescript)]
 pub fn authenticate_with(
     env: Env,
-    checker: &External<Rc<Checker>>,
+    checker: Unknown<'_>,
     key: Unknown<'_>,
     now: Option<Unknown<'_>>,
 ) -> napi::Result<Made> {
-    checker.authenticate(&env, key, now)
+    with(&env, checker, |checker| {
+        Ok(Made(checker.check(&env, key, None, now)?))
+    })
+}
+
+/// Runs `call` with the checker that `checker`, held by a `Verifier` of the package, holds.
+fn with(
+    env: &Env,
+    checker: Unknown<'_>,
+    call: impl FnOnce(&Checker) -> Result<Made, Failure>,
+) -> napi::Result<Made> {
+    catch(env, || {
+        // SAFETY: `index.js` passes the checker its `Verifier` holds.
+        call(unsafe { held::borrow::<Rc<Checker>>(checker, CHECKER) }?)
+    })
 }
 
 impl Checker {
@@ -146,20 +185,9 @@ impl Checker {
         key: Unknown<'_>,
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
-    ) -> napi::Result<Made> {
-        catch(env, || {
-            let request = request::read(request, Some(&self.memo))?;
-            Ok(Made(self.check(env, key, Some(&request), now)?))
-        })
-    }
-
-    fn authenticate(
-        &self,
-        env: &Env,
-        key: Unknown<'_>,
-        now: Option<Unknown<'_>>,
-    ) -> napi::Result<Made> {
-        catch(env, || Ok(Made(self.check(env, key, None, now)?)))
+    ) -> Result<Made, Failure> {
+        let request = request::read(request, Some(&self.memo))?;
+        Ok(Made(self.check(env, key, Some(&request), now)?))
     }
 
     fn check(
@@ -249,6 +277,8 @@ impl std::fmt::Debug for Checker {
     }
 }
 
+const CHECKER: &str = "verify is called on a Verifier made by @till/node";
+const PREPARED: &str = "a prepared request is made by @till/node's Request";
 const OPTIONS: &str = "the options of a Verifier are a VerifierOptions object";
 const POLICY: &str = "policy is a Policy object";
 const LEEWAY: &str = "leeway is a whole number of seconds";

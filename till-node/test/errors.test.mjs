@@ -190,6 +190,23 @@ test('isRevoked is asked after the tag is proven; its exception reaches the call
   assertRefused(() => revoking.authenticate(reference.key, now), 'revoked')
 })
 
+test('isRevoked may verify again with the same verifier and the same Request', () => {
+  const request = new till.Request(reference.request.scope)
+  let depth = 0
+  const inner = []
+  const nested = new Verifier(keyring, {
+    isRevoked: () => {
+      if (depth < 3) {
+        depth++
+        inner.push(nested.verify(reference.key, request, now).keyId)
+      }
+      return false
+    },
+  })
+  assert.equal(nested.verify(reference.key, request, now).keyId, reference.expect.grant.key_id)
+  assert.deepEqual(inner, Array(3).fill(reference.expect.grant.key_id))
+})
+
 test('the loader keeps its internals to itself', () => {
   assert.equal('register' in till, false)
   assert.equal('emptyCall' in till, false)

@@ -173,6 +173,7 @@ test('roles resolve through the policy in force at each verify', () => {
     .mint({ roles: ['support'], scopes: ['kb:read'], ttl: 600 }, NOW).exposeSecret()
 
   const grant = withPolicy.verify(key, { scope: 'tickets:write' }, NOW)
+  const unread = withPolicy.authenticate(key, NOW)
   assert.deepEqual(grant.roles, ['support'])
   assert.deepEqual(grant.scopes, ['kb:read', 'tickets:read', 'tickets:write'])
   assertTwinsRefused(key, (twin) => withPolicy.verify(twin, { scope: 'tickets:write' }, NOW))
@@ -184,8 +185,29 @@ test('roles resolve through the policy in force at each verify', () => {
   assertRefused(() => withPolicy.verify(key, { scope: 'tickets:write' }, NOW),
     'insufficient_scope', ['tickets:write'])
   assert.deepEqual(withPolicy.authenticate(key, NOW).scopes, ['kb:read'])
+  // A grant made before keeps the policy it was verified with, even when read only now.
+  assert.deepEqual(unread.scopes, ['kb:read', 'tickets:read', 'tickets:write'])
   assertRefused(() => policy.replace({ roles: { a: { includes: ['a'] } } }), 'invalid_policy')
   assert.deepEqual(policy.roles, { support: [], viewer: ['tickets:read'] })
+})
+
+test('the scopes of a chain whose blocks multiply them are worked out in bounded time', () => {
+  // A key naming a role lets a holder attenuate with any patterns; twelve per block that
+  // each fix one more segment would give 12^8 scopes for eight blocks.
+  const policy = new Policy({ roles: { viewer: { scopes: ['**:read'] } } })
+  const withPolicy = new Verifier(keyring, { policy })
+  let key = new Issuer(keyring, { policy })
+    .mint({ roles: ['viewer'], ttl: 600 }, NOW).exposeSecret()
+  for (let depth = 0; depth < 8; depth++) {
+    const scopes = Array.from({ length: 12 }, (_, i) =>
+      `${'*/'.repeat(depth)}${depth}${i.toString(16)}/**:read`)
+    key = attenuate(key, { scopes }, NOW).exposeSecret()
+  }
+  const asked = '03/15/20/31/42/57/69/7b/x:read'
+  const grant = withPolicy.verify(key, { scope: asked }, NOW)
+  for (const scope of grant.scopes) {
+    assert.doesNotThrow(() => withPolicy.verify(key, { scope: scope.replaceAll('*', 'x') }, NOW))
+  }
 })
 
 test('minting on behalf of roles stays within them', () => {
