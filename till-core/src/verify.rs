@@ -25,6 +25,19 @@ struct Scratch<'b> {
     wrote: usize,
 }
 
+impl Drop for Scratch<'_> {
+    /// Of the decoded bytes only the tag, the last sixteen, is worth anything: without it,
+    /// the rest is a claim that nobody can use. They are wiped whatever the outcome, even
+    /// when decoding stopped at the checksum or parsing at a field.
+    fn drop(&mut self) {
+        let end = HEAD_ROOM + self.wrote;
+        let start = end.saturating_sub(TAG_LEN).max(HEAD_ROOM);
+        if let Some(tag) = self.buf.get_mut(start..end) {
+            tag.zeroize();
+        }
+    }
+}
+
 /// Room for the longest head, `<prefix>_<env>_`, before a decoded payload.
 const HEAD_ROOM: usize = Prefix::MAX_LEN + 1 + Env::MAX_LEN + 1;
 
@@ -155,18 +168,15 @@ impl Verifier {
             payload: Payload::default(),
             wrote: 0,
         };
-        let result = self.check_in(text, request, now, extra, &mut scratch);
-        let wrote = scratch.wrote;
         #[cfg(feature = "tracing")]
-        crate::audit::record(text, request, &result);
-        // Of the decoded bytes only the tag, the last sixteen, is worth anything: without it,
-        // the rest is a claim that nobody can use. They are wiped whatever the outcome, even
-        // when decoding stopped at the checksum or parsing at a field.
-        let end = HEAD_ROOM + wrote;
-        if let Some(tag) = buf.get_mut(end.saturating_sub(TAG_LEN).max(HEAD_ROOM)..end) {
-            tag.zeroize();
+        {
+            let result = self.check_in(text, request, now, extra, &mut scratch);
+            crate::audit::record(text, request, &result);
+            result
         }
-        result
+        // The result is written where the caller wants it; the scratch is wiped after.
+        #[cfg(not(feature = "tracing"))]
+        self.check_in(text, request, now, extra, &mut scratch)
     }
 
     fn check_in(
@@ -227,8 +237,8 @@ impl Verifier {
             });
         }
         self.check_audience(data, payload)?;
-        let times = Times::of(payload);
-        self.check_times(&times, now)?;
+        let expires_at = expiry(payload);
+        self.check_times(expires_at, payload.root.not_before, now)?;
         check_delegation(payload)?;
         let ids = std::iter::once(payload.key_id()).chain(chain.iter().copied());
         for id in ids {
@@ -253,16 +263,14 @@ impl Verifier {
                 })?;
         }
 
+        // The prefix and the environment kept are the verifier's own, which the key's equal.
         let (bytes, head) = Grant::keep(self.prefix, self.env, data, payload, chain);
         Ok(Grant {
             bytes,
             head,
             root: payload.root,
             blocks: payload.block_count as u8,
-            // Both equal the verifier's own, as checked above.
-            prefix: self.prefix,
-            env: self.env,
-            times,
+            expires_at,
             policy,
         })
     }
@@ -293,17 +301,22 @@ impl Verifier {
         }
     }
 
-    fn check_times(&self, times: &Times, now: UnixTime) -> Result<(), Error> {
+    fn check_times(
+        &self,
+        expires_at: Option<i64>,
+        not_before: Option<i64>,
+        now: UnixTime,
+    ) -> Result<(), Error> {
         let now = i128::from(now.secs());
         let leeway = i128::from(self.leeway);
-        if let Some(expires_at) = times.expires_at {
+        if let Some(expires_at) = expires_at {
             if now >= i128::from(expires_at) + leeway {
                 return Err(Error::Expired {
                     expired_at: UnixTime::from_secs(expires_at),
                 });
             }
         }
-        if let Some(not_before) = times.not_before {
+        if let Some(not_before) = not_before {
             if now + leeway < i128::from(not_before) {
                 return Err(Error::NotYetValid {
                     valid_from: UnixTime::from_secs(not_before),
@@ -405,28 +418,14 @@ impl fmt::Debug for VerifierBuilder {
     }
 }
 
-/// The effective times of a chain: the earliest expiry and the latest start.
-#[derive(Clone, Copy, Debug)]
-struct Times {
-    issued_at: i64,
-    expires_at: Option<i64>,
-    not_before: Option<i64>,
-}
-
-impl Times {
-    fn of(payload: &Payload) -> Self {
-        let expires_at = payload
-            .blocks()
-            .iter()
-            .filter_map(|b| b.expires_at)
-            .chain(payload.root.expires_at)
-            .min();
-        Self {
-            issued_at: payload.root.issued_at,
-            expires_at,
-            not_before: payload.root.not_before,
-        }
-    }
+/// The effective expiry of a chain: the earliest of its links'.
+fn expiry(payload: &Payload) -> Option<i64> {
+    payload
+        .blocks()
+        .iter()
+        .filter_map(|b| b.expires_at)
+        .chain(payload.root.expires_at)
+        .min()
 }
 
 /// Each link's limit on the blocks that may follow it.
@@ -500,9 +499,8 @@ pub struct Grant {
     head: u8,
     root: Root,
     blocks: u8,
-    prefix: Prefix,
-    env: Env,
-    times: Times,
+    /// The earliest expiry in the chain.
+    expires_at: Option<i64>,
     policy: Option<Arc<Policy>>,
 }
 
@@ -571,7 +569,8 @@ impl Grant {
         let data = rest.get(..rest.len().checked_sub(ids)?)?;
         let payload = wire::read(data).ok()?;
         let zeroed = at(data, &payload.tag).iter().all(|&b| b == 0);
-        if payload.block_count != usize::from(blocks) || !zeroed {
+        let named = Prefix::from_bytes(prefix).is_some() && Env::from_bytes(env).is_some();
+        if payload.block_count != usize::from(blocks) || !zeroed || !named {
             return None;
         }
         // Roles are resolved only for a key that names them, as the verifier does.
@@ -581,9 +580,7 @@ impl Grant {
             head: (record.len() - rest.len()) as u8,
             root: payload.root,
             blocks,
-            prefix: Prefix::from_bytes(prefix)?,
-            env: Env::from_bytes(env)?,
-            times: Times::of(&payload),
+            expires_at: expiry(&payload),
             policy,
         })
     }
@@ -629,12 +626,16 @@ impl Grant {
 
     /// The application prefix.
     pub fn prefix(&self) -> Prefix {
-        self.prefix
+        let prefix = name(&self.bytes).map(|(prefix, _)| prefix);
+        // Written by `keep` or checked by `from_record`; the default is never reached.
+        prefix.and_then(Prefix::from_bytes).unwrap_or_default()
     }
 
     /// The environment.
     pub fn env(&self) -> Env {
-        self.env
+        let env = name(&self.bytes).and_then(|(_, rest)| name(rest));
+        env.and_then(|(env, _)| Env::from_bytes(env))
+            .unwrap_or_default()
     }
 
     /// The user or agent the key was issued to.
@@ -654,17 +655,17 @@ impl Grant {
 
     /// When the key was issued.
     pub fn issued_at(&self) -> UnixTime {
-        UnixTime::from_secs(self.times.issued_at)
+        UnixTime::from_secs(self.root.issued_at)
     }
 
     /// The first second at which the key is no longer valid: the earliest expiry in the chain.
     pub fn expires_at(&self) -> Option<UnixTime> {
-        self.times.expires_at.map(UnixTime::from_secs)
+        self.expires_at.map(UnixTime::from_secs)
     }
 
     /// The first second at which the key is valid, if it says.
     pub fn not_before(&self) -> Option<UnixTime> {
-        self.times.not_before.map(UnixTime::from_secs)
+        self.root.not_before.map(UnixTime::from_secs)
     }
 
     /// Whether the key grants `scope`.
@@ -774,7 +775,7 @@ impl fmt::Debug for Grant {
         f.debug_struct("Grant")
             .field("key_id", &self.key_id())
             .field("root_key_id", &self.root_key_id())
-            .field("env", &self.env)
+            .field("env", &self.env())
             .field("subject", &self.subject())
             .field("audience", &self.audience())
             .field("scopes", &self.scopes())
@@ -792,8 +793,8 @@ impl serde::Serialize for Grant {
         let mut s = serializer.serialize_struct("Grant", 11)?;
         s.serialize_field("key_id", &self.key_id())?;
         s.serialize_field("root_key_id", &self.root_key_id().to_string())?;
-        s.serialize_field("prefix", &self.prefix)?;
-        s.serialize_field("env", &self.env)?;
+        s.serialize_field("prefix", &self.prefix())?;
+        s.serialize_field("env", &self.env())?;
         s.serialize_field("subject", &self.subject())?;
         s.serialize_field("audience", &self.audience())?;
         s.serialize_field("scopes", &self.scopes())?;
