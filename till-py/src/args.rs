@@ -124,18 +124,28 @@ pub(crate) fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String
     convert.call1((value, what))?.extract()
 }
 
-/// A scope given as a `str`, read in place. A `str` that UTF-8 cannot encode (it holds
-/// unpaired surrogates) holds a character outside the scope alphabet.
+/// A scope given as a `str`, read in place; any other type is a `TypeError`.
 pub(crate) fn scope<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-    let text = value.cast::<PyString>().map_err(|_| {
-        let kind = value
-            .get_type()
-            .name()
-            .map_or_else(|_| "?".into(), |n| n.to_string());
-        PyTypeError::new_err(format!("a scope is a str or a till.Request, not {kind}"))
-    })?;
+    match value.cast::<PyString>() {
+        Ok(text) => scope_text(text),
+        Err(_) => Err(not_a_scope(value)),
+    }
+}
+
+/// The text of a scope given as a `str`. A `str` that UTF-8 cannot encode (it holds unpaired
+/// surrogates) holds a character outside the scope alphabet.
+pub(crate) fn scope_text<'a>(text: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
     text.to_str()
         .map_err(|_| raise(Error::InvalidScope(ScopeError::Character)))
+}
+
+/// The `TypeError` for a scope that is neither a `str` nor a `till.Request`.
+pub(crate) fn not_a_scope(value: &Bound<'_, PyAny>) -> PyErr {
+    let kind = value
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".into(), |n| n.to_string());
+    PyTypeError::new_err(format!("a scope is a str or a till.Request, not {kind}"))
 }
 
 /// A length of time given in whole seconds, which cannot be negative.

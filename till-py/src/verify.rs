@@ -6,7 +6,7 @@ use std::hash::Hash;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDateTime, PyTuple, PyType, PyTzInfo};
+use pyo3::types::{PyDateTime, PyString, PyTuple, PyType, PyTzInfo};
 use till_core::{KeyId, RequestMemo, Scope, UnixTime};
 
 use crate::args::{self, Key};
@@ -99,13 +99,17 @@ impl Verifier {
     ) -> PyResult<Grant> {
         let parsed;
         let request = match (scope, all_of, any_of) {
-            (Some(scope), None, None) => match scope.cast::<Request>() {
-                Ok(built) => &built.get().inner,
-                Err(_) => {
-                    parsed = self.memo.scope(args::scope(scope)?).map_err(raise)?;
+            // A `str`, the common form, is tested first: a failed class test costs more.
+            (Some(scope), None, None) => {
+                if let Ok(text) = scope.cast::<PyString>() {
+                    parsed = self.memo.scope(args::scope_text(text)?).map_err(raise)?;
                     &parsed
+                } else if let Ok(built) = scope.cast::<Request>() {
+                    &built.get().inner
+                } else {
+                    return Err(args::not_a_scope(scope));
                 }
-            },
+            }
             (None, Some(scopes), None) => {
                 let scopes = args::names(scopes, "all_of")?;
                 parsed = till_core::Request::all_of(scopes).map_err(raise)?;
