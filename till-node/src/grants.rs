@@ -122,10 +122,7 @@ pub fn grant_scopes(
 ) -> napi::Result<Vec<String>> {
     catch(&env, || {
         let policy = match policy {
-            // SAFETY: the `Grant` class passes the policy that came with its record.
-            Some(policy) => Some(Arc::clone(unsafe {
-                held::borrow::<Arc<Policy>>(policy, RECORD)
-            }?)),
+            Some(policy) => Some(Arc::clone(held::borrow::<Arc<Policy>>(policy, RECORD)?)),
             None => None,
         };
         Ok(scope_names(&read(record, policy)?))

@@ -1,8 +1,4 @@
 //! Verifying keys, and what a verified key grants.
-#![allow(
-    unsafe_code,
-    reason = "reading the externals the package's classes hold"
-)]
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -147,8 +143,7 @@ pub fn verify_prepared_with(
     now: Option<Unknown<'_>>,
 ) -> napi::Result<Made> {
     with(&env, checker, |checker| {
-        // SAFETY: `index.js` passes the request a `Request` holds.
-        let request = unsafe { held::borrow::<Request>(prepared, PREPARED) }?;
+        let request = held::borrow::<Request>(prepared, PREPARED)?;
         Ok(Made(checker.check(&env, key, Some(request), now)?))
     })
 }
@@ -172,10 +167,7 @@ fn with(
     checker: Unknown<'_>,
     call: impl FnOnce(&Checker) -> Result<Made, Failure>,
 ) -> napi::Result<Made> {
-    catch(env, || {
-        // SAFETY: `index.js` passes the checker its `Verifier` holds.
-        call(unsafe { held::borrow::<Rc<Checker>>(checker, CHECKER) }?)
-    })
+    catch(env, || call(held::borrow::<Rc<Checker>>(checker, CHECKER)?))
 }
 
 impl Checker {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { inspect as show } from 'node:util'
 import { test } from 'node:test'
 
-import { Grant, Keyring, Request, RootKey, Verifier } from '../index.mjs'
+import { Grant, Issuer, Keyring, Policy, Request, RootKey, Verifier } from '../index.mjs'
 import { asVector, assertRefused, assertTwinsRefused, vectors } from './support.mjs'
 
 const require = createRequire(import.meta.url)
@@ -114,4 +114,26 @@ test('grants outlive many others, and the binding reads nothing but records', ()
     assert.throws(() => binding.grantKeyId(other), TypeError)
   }
   assert.deepEqual(asVector(kept), reference.expect.grant)
+})
+
+test('the binding reads an external only as what it was made for', () => {
+  // Any script can reach the binding's functions and the native verify, which hands out the
+  // policy external that comes with a grant of roles; it is read only as a policy.
+  const root = RootKey.generate()
+  const ring = new Keyring([root])
+  const policy = new Policy({ roles: { viewer: { scopes: ['**:read'] } } })
+  const withPolicy = new Verifier(ring, { policy })
+  const key = new Issuer(ring, { policy }).mint({ roles: ['viewer'], ttl: 600 }).exposeSecret()
+  const nativeVerify = Object.getPrototypeOf(Verifier.prototype).verify
+  const [record, external] = nativeVerify.call(withPolicy, key, 'docs:read')
+  assert.equal(typeof external, 'object')
+  assert.deepEqual(binding.grantScopes(record, external), ['**:read'])
+  assert.throws(() => binding.verifyWith(external, key, 'docs:read'), TypeError)
+  assert.throws(() => binding.authenticateWith(external, key), TypeError)
+  const prepared = new Request('docs:read')
+  assert.throws(() => binding.verifyPreparedWith(external, key, prepared), TypeError)
+  assert.throws(() => binding.grantScopes(record, {}), TypeError)
+  // The package's own classes still verify, and refuse what they should.
+  assert.equal(withPolicy.verify(key, prepared).subject, null)
+  assert.throws(() => withPolicy.verify(key, 'docs:write'), { code: 'insufficient_scope' })
 })
