@@ -6,15 +6,18 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::inspect::inspect;
-use crate::scope::Request;
-use crate::verify::Grant;
+use crate::verify::{Asked, Grant};
 
 /// Records one decision.
-pub(crate) fn record(key: &[u8], request: Option<&Request>, result: &Result<Grant, Error>) {
-    let requested = request.map_or_else(String::new, |r| {
-        let joined: Vec<&str> = r.scopes().iter().map(|s| s.as_str()).collect();
-        joined.join(if r.is_any_of() { " | " } else { " " })
-    });
+pub(crate) fn record(key: &[u8], asked: Asked<'_>, result: &Result<Grant, Error>) {
+    let requested = match asked {
+        Asked::Nothing => String::new(),
+        Asked::Request(r) => {
+            let joined: Vec<&str> = r.scopes().iter().map(|s| s.as_str()).collect();
+            joined.join(if r.is_any_of() { " | " } else { " " })
+        }
+        Asked::Scope(scope) => scope.to_owned(),
+    };
     match result {
         Ok(grant) => {
             let chain: Vec<&str> = grant.chain().map(|l| l.label.unwrap_or("-")).collect();

@@ -181,10 +181,11 @@ impl Request {
     }
 }
 
-/// One-scope requests remembered by their text, for callers that are handed a scope as a
-/// string on every call, as bindings to other languages are: a service asks for the same few
-/// scopes again and again, and each is parsed (and allocated) once rather than per call. A
-/// caller that can keep its [`Request`]s needs none of this.
+/// One-scope requests remembered by their text, which a verifier keeps for scopes given to it
+/// as strings (see [`Verifier::request_for`]): a service asks for the same few scopes again
+/// and again, and each is parsed (and allocated) once rather than per call.
+///
+/// [`Verifier::request_for`]: crate::Verifier::request_for
 ///
 /// A request is a function of its text alone, so what is remembered changes no outcome. The
 /// last [`RequestMemo::CAPACITY`] different scopes are kept, the one kept longest replaced
@@ -192,7 +193,7 @@ impl Request {
 /// that is not a scope is never kept. Shared between threads, it never waits: a call that
 /// finds it in use parses on its own.
 #[derive(Debug, Default)]
-pub struct RequestMemo {
+pub(crate) struct RequestMemo {
     kept: Mutex<Kept>,
 }
 
@@ -205,15 +206,10 @@ struct Kept {
 
 impl RequestMemo {
     /// How many requests are kept.
-    pub const CAPACITY: usize = 8;
-
-    /// An empty memo.
-    pub fn new() -> Self {
-        Self::default()
-    }
+    pub(crate) const CAPACITY: usize = 8;
 
     /// The request for one scope, the same as [`Request::scope`] gives.
-    pub fn scope(&self, scope: &str) -> Result<Request, Error> {
+    pub(crate) fn scope(&self, scope: &str) -> Result<Request, Error> {
         let Ok(mut kept) = self.kept.try_lock() else {
             return Request::scope(scope);
         };
@@ -582,7 +578,7 @@ mod tests {
 
     #[test]
     fn memo_gives_what_parsing_gives() {
-        let memo = RequestMemo::new();
+        let memo = RequestMemo::default();
         // More texts than the memo keeps, each asked for twice, some of them again later:
         // every answer is the request parsed from that text, never a neighbour's.
         let texts: Vec<String> = (0..RequestMemo::CAPACITY * 2 + 3)
@@ -614,7 +610,7 @@ mod tests {
 
     #[test]
     fn memo_keeps_no_invalid_text() {
-        let memo = RequestMemo::new();
+        let memo = RequestMemo::default();
         for bad in ["repo", "Repo:read", "a/../b:read", ""] {
             for _ in 0..2 {
                 assert_eq!(
@@ -634,7 +630,7 @@ mod tests {
 
     #[test]
     fn memo_in_use_parses_on_its_own() {
-        let memo = RequestMemo::new();
+        let memo = RequestMemo::default();
         let held = memo.kept.lock().unwrap();
         assert_eq!(memo.scope("repo:read").unwrap().scopes(), [s("repo:read")]);
         assert!(memo.scope("repo").is_err());

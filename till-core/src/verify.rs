@@ -13,7 +13,7 @@ use crate::mac;
 use crate::policy::{Policy, SharedPolicy};
 use crate::revocation::Revocation;
 use crate::root::Keyring;
-use crate::scope::{self, Request, Scope};
+use crate::scope::{self, Request, RequestMemo, Scope};
 use crate::time::{Clock, SystemClock, UnixTime};
 use crate::wire::{self, Payload, Root, Span, TAG_LEN};
 
@@ -54,6 +54,18 @@ pub struct Verifier {
     revocation: Option<Arc<dyn Revocation>>,
     policy: Option<SharedPolicy>,
     clock: Arc<dyn Clock>,
+    /// The requests of the scopes last asked for as text.
+    memo: Arc<RequestMemo>,
+}
+
+/// What a check asks of a key.
+#[derive(Clone, Copy)]
+pub(crate) enum Asked<'a> {
+    /// Nothing: the key is authenticated.
+    Nothing,
+    Request(&'a Request),
+    /// One scope, as text that has passed the grammar.
+    Scope(&'a str),
 }
 
 /// Builds a [`Verifier`].
@@ -76,6 +88,7 @@ impl Verifier {
             revocation: None,
             policy: None,
             clock: Arc::new(SystemClock),
+            memo: Arc::default(),
         }
     }
 
@@ -101,7 +114,35 @@ impl Verifier {
         request: &Request,
         now: UnixTime,
     ) -> Result<Grant, Error> {
-        self.sized(key.as_ref(), Some(request), now, None)
+        self.sized(key.as_ref(), Asked::Request(request), now, None)
+    }
+
+    /// Verifies `key` and checks that it grants one scope, given as text, at the clock's current
+    /// time: what [`Verifier::verify`] answers for [`Request::scope`] of it, without building
+    /// the request. For callers handed a scope as a string on every call.
+    pub fn verify_scope(&self, key: impl AsRef<[u8]>, scope: &str) -> Result<Grant, Error> {
+        self.verify_scope_at(key, scope, self.clock.now())
+    }
+
+    /// [`Verifier::verify_scope`] as if the time were `now`. The scope is checked against the
+    /// grammar first, as [`Request::scope`] checks it, then compared with the key's scopes in
+    /// place.
+    pub fn verify_scope_at(
+        &self,
+        key: impl AsRef<[u8]>,
+        scope: &str,
+        now: UnixTime,
+    ) -> Result<Grant, Error> {
+        scope::validate(scope.as_bytes()).map_err(Error::InvalidScope)?;
+        self.sized(key.as_ref(), Asked::Scope(scope), now, None)
+    }
+
+    /// The request for one scope, the same as [`Request::scope`] gives, parsed once for each
+    /// of the last few scopes this verifier (or a clone of it) was asked for. For callers
+    /// handed a scope as a string that need a [`Request`], such as for
+    /// [`Verifier::verify_with_revocation`].
+    pub fn request_for(&self, scope: &str) -> Result<Request, Error> {
+        self.memo.scope(scope)
     }
 
     /// Verifies `key` without asking for any scope: proves the key genuine, current and not
@@ -112,7 +153,7 @@ impl Verifier {
 
     /// [`Verifier::authenticate`] as if the time were `now`.
     pub fn authenticate_at(&self, key: impl AsRef<[u8]>, now: UnixTime) -> Result<Grant, Error> {
-        self.sized(key.as_ref(), None, now, None)
+        self.sized(key.as_ref(), Asked::Nothing, now, None)
     }
 
     /// Verifies `key` at `now`, consulting `is_revoked` for every id in the chain in addition
@@ -126,7 +167,8 @@ impl Verifier {
         now: UnixTime,
         is_revoked: &dyn Fn(&KeyId) -> bool,
     ) -> Result<Grant, Error> {
-        self.sized(key.as_ref(), request, now, Some(is_revoked))
+        let asked = request.map_or(Asked::Nothing, Asked::Request);
+        self.sized(key.as_ref(), asked, now, Some(is_revoked))
     }
 
     /// Most keys are short: decode them into a buffer of their size, sparing the large one
@@ -134,14 +176,14 @@ impl Verifier {
     fn sized(
         &self,
         key: &[u8],
-        request: Option<&Request>,
+        asked: Asked<'_>,
         now: UnixTime,
         extra: Option<&dyn Fn(&KeyId) -> bool>,
     ) -> Result<Grant, Error> {
         match key.len() {
-            0..=172 => self.check::<{ HEAD_ROOM + 128 }>(key, request, now, extra),
-            173..=512 => self.check::<{ HEAD_ROOM + 384 }>(key, request, now, extra),
-            _ => self.check::<{ HEAD_ROOM + MAX_PAYLOAD_LEN }>(key, request, now, extra),
+            0..=172 => self.check::<{ HEAD_ROOM + 128 }>(key, asked, now, extra),
+            173..=512 => self.check::<{ HEAD_ROOM + 384 }>(key, asked, now, extra),
+            _ => self.check::<{ HEAD_ROOM + MAX_PAYLOAD_LEN }>(key, asked, now, extra),
         }
     }
 
@@ -158,7 +200,7 @@ impl Verifier {
     fn check<const N: usize>(
         &self,
         text: &[u8],
-        request: Option<&Request>,
+        asked: Asked<'_>,
         now: UnixTime,
         extra: Option<&dyn Fn(&KeyId) -> bool>,
     ) -> Result<Grant, Error> {
@@ -170,19 +212,19 @@ impl Verifier {
         };
         #[cfg(feature = "tracing")]
         {
-            let result = self.check_in(text, request, now, extra, &mut scratch);
-            crate::audit::record(text, request, &result);
+            let result = self.check_in(text, asked, now, extra, &mut scratch);
+            crate::audit::record(text, asked, &result);
             result
         }
         // The result is written where the caller wants it; the scratch is wiped after.
         #[cfg(not(feature = "tracing"))]
-        self.check_in(text, request, now, extra, &mut scratch)
+        self.check_in(text, asked, now, extra, &mut scratch)
     }
 
     fn check_in(
         &self,
         text: &[u8],
-        request: Option<&Request>,
+        asked: Asked<'_>,
         now: UnixTime,
         extra: Option<&dyn Fn(&KeyId) -> bool>,
         scratch: &mut Scratch<'_>,
@@ -252,15 +294,27 @@ impl Verifier {
             (Some(shared), Some(_)) => Some(shared.current()),
             _ => None,
         };
-        if let Some(request) = request {
-            request
+        match asked {
+            Asked::Nothing => {}
+            Asked::Request(request) => request
                 .evaluate(|scope| grants(data, payload, policy.as_deref(), scope))
                 .map_err(|mask| {
                     Error::InsufficientScope(MissingScopes {
                         scopes: request.shared(),
                         mask,
                     })
-                })?;
+                })?,
+            Asked::Scope(scope) => {
+                if !grants(data, payload, policy.as_deref(), scope.as_bytes()) {
+                    // The memo keeps the requests of the scopes asked for most, so that
+                    // refusing one allocates nothing.
+                    let request = self.memo.scope(scope)?;
+                    return Err(Error::InsufficientScope(MissingScopes {
+                        scopes: request.shared(),
+                        mask: 1,
+                    }));
+                }
+            }
         }
 
         // The prefix and the environment kept are the verifier's own, which the key's equal.

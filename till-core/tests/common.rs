@@ -81,9 +81,11 @@ pub fn run_with(verifier: &Verifier, case: &Value, key: &[u8]) -> Result<Grant, 
     if request.is_null() {
         return verifier.authenticate_at(key, now);
     }
-    let request = if let Some(scope) = request["scope"].as_str() {
-        Request::scope(scope)
-    } else if !request["all_of"].is_null() {
+    // A single scope takes the path bindings use for a scope given as text.
+    if let Some(scope) = request["scope"].as_str() {
+        return verifier.verify_scope_at(key, scope, now);
+    }
+    let request = if !request["all_of"].is_null() {
         Request::all_of(str_list(&request["all_of"]))
     } else {
         Request::any_of(str_list(&request["any_of"]))

@@ -3,7 +3,7 @@
 mod common;
 
 use serde_json::{Value, json};
-use till_core::{Attenuation, RootKey, UnixTime, attenuate_at, find_keys, redact};
+use till_core::{Attenuation, Request, RootKey, UnixTime, attenuate_at, find_keys, redact};
 
 use common::{key_bytes, load, run, str_list};
 
@@ -24,6 +24,31 @@ fn verification_cases() {
             },
         };
         assert_eq!(got, case["expect"], "case {name}");
+        // A scope given as text is the request built from it: checked in place, or built.
+        if let Some(scope) = case["request"]["scope"].as_str() {
+            let verifier = common::verifier(&vectors, case);
+            let now = UnixTime::from_secs(case["now"].as_i64().unwrap());
+            let in_place = verifier.verify_scope_at(key_bytes(case), scope, now);
+            let built =
+                Request::scope(scope).and_then(|r| verifier.verify_at(key_bytes(case), &r, now));
+            let remembered = verifier
+                .request_for(scope)
+                .and_then(|r| verifier.verify_at(key_bytes(case), &r, now));
+            for other in [built, remembered] {
+                assert_eq!(summary(&in_place), summary(&other), "case {name}");
+            }
+        }
+    }
+}
+
+/// An outcome as the vectors state it.
+fn summary(result: &Result<till_core::Grant, till_core::Error>) -> Value {
+    match result {
+        Ok(grant) => json!({ "grant": grant }),
+        Err(e) => json!({
+            "error": e.code().as_str(),
+            "missing": e.missing_scopes().map(|m| m.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        }),
     }
 }
 

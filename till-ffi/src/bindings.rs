@@ -405,17 +405,6 @@ pub enum Request {
     },
 }
 
-impl Request {
-    /// The core's request; a single scope is looked up in `memo`.
-    fn to_core(&self, memo: &core::RequestMemo) -> std::result::Result<core::Request, core::Error> {
-        match self {
-            Self::Scope { scope } => memo.scope(scope),
-            Self::AllOf { scopes } => core::Request::all_of(scopes),
-            Self::AnyOf { scopes } => core::Request::any_of(scopes),
-        }
-    }
-}
-
 /// One link of a delegation chain.
 #[derive(Debug, uniffi::Record)]
 pub struct Link {
@@ -487,8 +476,6 @@ impl From<core::Grant> for Grant {
 #[derive(Debug, uniffi::Object)]
 pub struct Verifier {
     inner: core::Verifier,
-    /// The single scopes asked for, parsed once each.
-    memo: core::RequestMemo,
 }
 
 impl Verifier {
@@ -515,7 +502,6 @@ impl Verifier {
         }
         Ok(Arc::new(Self {
             inner: builder.build()?,
-            memo: core::RequestMemo::new(),
         }))
     }
 }
@@ -552,9 +538,15 @@ impl Verifier {
     /// epoch) or at the system clock's time.
     #[uniffi::method(default(now = None))]
     pub fn verify(&self, key: String, request: Request, now: Option<i64>) -> Result<Grant> {
-        let request = request.to_core(&self.memo)?;
-        let grant = self.inner.verify_at(key, &request, time_or_now(now))?;
-        Ok(grant.into())
+        let now = time_or_now(now);
+        let grant = match request {
+            Request::Scope { scope } => self.inner.verify_scope_at(key, &scope, now),
+            Request::AllOf { scopes } => core::Request::all_of(scopes)
+                .and_then(|request| self.inner.verify_at(key, &request, now)),
+            Request::AnyOf { scopes } => core::Request::any_of(scopes)
+                .and_then(|request| self.inner.verify_at(key, &request, now)),
+        };
+        Ok(grant?.into())
     }
 
     /// Verifies `key` without asking for a scope.

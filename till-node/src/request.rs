@@ -9,7 +9,6 @@ use std::borrow::Cow;
 
 use napi::{Env, JsValue, Unknown, ValueType, sys};
 use napi_derive::napi;
-use till_core::RequestMemo;
 
 use crate::convert;
 use crate::error::{Failure, catch};
@@ -67,24 +66,31 @@ impl Request {
     }
 }
 
-/// Reads a request: a scope string, a `Request`, or a `ScopeRequest` object. A scope string
-/// is looked up in `memo` when one is given.
+/// Reads a request: a scope string, a `Request`, or a `ScopeRequest` object. A scope given
+/// as a string is parsed through `verifier`, which remembers the last few, when one is given.
 pub(crate) fn read<'a>(
     value: Unknown<'a>,
-    memo: Option<&RequestMemo>,
+    verifier: Option<&till_core::Verifier>,
 ) -> Result<Cow<'a, till_core::Request>, Failure> {
-    // A scope string is the usual request: it is read at once, and the value's type is asked
-    // only when it is not a string.
-    if let Some(request) = scope(value, memo)? {
-        return Ok(Cow::Owned(request));
+    let mut room = Room::new();
+    if let Some(text) = scope(value, &mut room)? {
+        return Ok(Cow::Owned(one(&text, verifier)?));
     }
+    read_object(value, verifier)
+}
+
+/// [`read`] of a value that is not a string.
+pub(crate) fn read_object<'a>(
+    value: Unknown<'a>,
+    verifier: Option<&till_core::Verifier>,
+) -> Result<Cow<'a, till_core::Request>, Failure> {
     match value.get_type()? {
         ValueType::Object => {
             if let Ok(request) = convert::instance::<Request>(value, REQUEST) {
                 return Ok(Cow::Borrowed(&request.inner));
             }
             let request = convert::value::<ScopeRequest>(value, REQUEST)?;
-            Ok(Cow::Owned(request.into_core(memo)?))
+            Ok(Cow::Owned(request.into_core(verifier)?))
         }
         _ => Err(Failure::Type(REQUEST)),
     }
@@ -93,13 +99,23 @@ pub(crate) fn read<'a>(
 /// Stack room for a scope's UTF-8 and the NUL that Node-API writes after it.
 const ROOM: usize = 256;
 
-/// Reads a one-scope request from a string, without copying it to the heap when it is short;
-/// `None` when the value is not a string.
-fn scope(
+/// Where a scope string is read to.
+pub(crate) struct Room([u8; ROOM]);
+
+impl Room {
+    pub(crate) fn new() -> Self {
+        Self([0; ROOM])
+    }
+}
+
+/// Reads a scope string, into `room` when it is short and onto the heap otherwise; `None`
+/// when the value is not a string. A scope string is the usual request: it is read at once,
+/// and the value's type is asked only when it is not a string.
+pub(crate) fn scope<'r>(
     value: Unknown<'_>,
-    memo: Option<&RequestMemo>,
-) -> Result<Option<till_core::Request>, Failure> {
-    let mut room = [0_u8; ROOM];
+    room: &'r mut Room,
+) -> Result<Option<Cow<'r, str>>, Failure> {
+    let room = &mut room.0;
     let mut used = 0;
     // SAFETY: the pointer and length describe `room`, which Node-API fills with as much of
     // the string as fits, and a NUL.
@@ -121,24 +137,30 @@ fn scope(
     // of up to 4 bytes): read it whole instead.
     if used + 4 < ROOM {
         let text = std::str::from_utf8(&room[..used]).map_err(|_| Failure::Type(REQUEST))?;
-        return Ok(Some(one(text, memo)?));
+        return Ok(Some(Cow::Borrowed(text)));
     }
     let text = convert::value::<String>(value, REQUEST)?;
-    Ok(Some(one(&text, memo)?))
+    Ok(Some(Cow::Owned(text)))
 }
 
-/// A request for one scope, through `memo` when there is one.
-fn one(scope: &str, memo: Option<&RequestMemo>) -> Result<till_core::Request, till_core::Error> {
-    match memo {
-        Some(memo) => memo.scope(scope),
+/// A request for one scope, through `verifier` when there is one.
+pub(crate) fn one(
+    scope: &str,
+    verifier: Option<&till_core::Verifier>,
+) -> Result<till_core::Request, till_core::Error> {
+    match verifier {
+        Some(verifier) => verifier.request_for(scope),
         None => till_core::Request::scope(scope),
     }
 }
 
 impl ScopeRequest {
-    fn into_core(self, memo: Option<&RequestMemo>) -> Result<till_core::Request, Failure> {
+    fn into_core(
+        self,
+        verifier: Option<&till_core::Verifier>,
+    ) -> Result<till_core::Request, Failure> {
         let request = match (self.scope, self.all_of, self.any_of) {
-            (Some(scope), None, None) => one(&scope, memo)?,
+            (Some(scope), None, None) => one(&scope, verifier)?,
             (None, Some(scopes), None) => till_core::Request::all_of(scopes)?,
             (None, None, Some(scopes)) => till_core::Request::any_of(scopes)?,
             _ => return Err(till_core::Error::InvalidArgument(ONE_REQUEST).into()),

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use napi::bindgen_prelude::{Function, FunctionRef};
 use napi::{Env, JsValue, Status, Unknown, ValueType};
 use napi_derive::napi;
-use till_core::{KeyId, Request, RequestMemo, VerifierBuilder};
+use till_core::{KeyId, Request, VerifierBuilder};
 
 use crate::convert;
 use crate::error::{Failure, catch};
@@ -50,8 +50,6 @@ pub struct Verifier {
 pub struct Checker {
     inner: till_core::Verifier,
     is_revoked: Option<FunctionRef<String, bool>>,
-    /// The scopes asked for as strings, parsed once each.
-    memo: RequestMemo,
 }
 
 #[napi]
@@ -73,7 +71,6 @@ impl Verifier {
             let checker = Checker {
                 inner: builder.build()?,
                 is_revoked,
-                memo: RequestMemo::new(),
             };
             Ok(Self {
                 checker: Rc::new(checker),
@@ -178,8 +175,31 @@ impl Checker {
         request: Unknown<'_>,
         now: Option<Unknown<'_>>,
     ) -> Result<Made, Failure> {
-        let request = request::read(request, Some(&self.memo))?;
-        Ok(Made(self.check(env, key, Some(&request), now)?))
+        let mut room = request::Room::new();
+        let Some(scope) = request::scope(request, &mut room)? else {
+            let request = request::read_object(request, Some(&self.inner))?;
+            return Ok(Made(self.check(env, key, Some(&request), now)?));
+        };
+        if self.is_revoked.is_some() {
+            let request = request::one(&scope, Some(&self.inner))?;
+            return Ok(Made(self.check(env, key, Some(&request), now)?));
+        }
+        let mut room = key::Room::new();
+        let key = key::read(key, &mut room)?;
+        let now = self.now(now)?;
+        Ok(Made(self.inner.verify_scope_at(
+            key.as_bytes(),
+            &scope,
+            now,
+        )?))
+    }
+
+    /// `now`, a Date or seconds, or the clock's time when no time is given.
+    fn now(&self, now: Option<Unknown<'_>>) -> Result<till_core::UnixTime, Failure> {
+        match now {
+            Some(now) => convert::time(now),
+            None => Ok(self.inner.now()),
+        }
     }
 
     fn check(
@@ -191,11 +211,7 @@ impl Checker {
     ) -> Result<till_core::Grant, Failure> {
         let mut room = key::Room::new();
         let key = key::read(key, &mut room)?;
-        // The clock is read only when no time is given.
-        let now = match now {
-            Some(now) => convert::time(now)?,
-            None => self.inner.now(),
-        };
+        let now = self.now(now)?;
 
         // The callback cannot fail inside till-core: a failure refuses the key there, and is
         // kept to be reported here.

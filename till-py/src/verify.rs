@@ -7,7 +7,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyString, PyTuple, PyType, PyTzInfo};
-use till_core::{KeyId, RequestMemo, Scope, UnixTime};
+use till_core::{KeyId, Scope, UnixTime};
 
 use crate::args::{self, Key};
 use crate::error::raise;
@@ -23,8 +23,6 @@ use crate::secrets::Keyring;
 pub(crate) struct Verifier {
     inner: till_core::Verifier,
     revoked: Option<Revoked>,
-    /// The scopes asked for as strings, parsed once each.
-    memo: RequestMemo,
 }
 
 /// Keys longer than this, in bytes, are checked with the GIL released. A key of this size or
@@ -32,6 +30,14 @@ pub(crate) struct Verifier {
 /// than what releasing and taking back the GIL costs once other threads wait for it; the
 /// longest keys take tens of microseconds, which other threads can use.
 const DETACH_ABOVE: usize = 512;
+
+/// What a call asks of a key: nothing, a request, or one scope as its text.
+#[derive(Clone, Copy)]
+enum Asked<'a> {
+    Nothing,
+    Request(&'a till_core::Request),
+    Scope(&'a str),
+}
 
 /// The application's revocation check, consulted after a key's tag is proven.
 enum Revoked {
@@ -75,11 +81,7 @@ impl Verifier {
         }
         let inner = builder.build().map_err(raise)?;
         let revoked = revoked.map(Revoked::from_py).transpose()?;
-        Ok(Self {
-            inner,
-            revoked,
-            memo: RequestMemo::new(),
-        })
+        Ok(Self { inner, revoked })
     }
 
     /// Verifies `key` and checks that it grants exactly one of: `scope` (a `str` or a
@@ -98,14 +100,13 @@ impl Verifier {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Grant> {
         let parsed;
-        let request = match (scope, all_of, any_of) {
+        let asked = match (scope, all_of, any_of) {
             // A `str`, the common form, is tested first: a failed class test costs more.
             (Some(scope), None, None) => {
                 if let Ok(text) = scope.cast::<PyString>() {
-                    parsed = self.memo.scope(args::scope_text(text)?).map_err(raise)?;
-                    &parsed
+                    Asked::Scope(args::scope_text(text)?)
                 } else if let Ok(built) = scope.cast::<Request>() {
-                    &built.get().inner
+                    Asked::Request(&built.get().inner)
                 } else {
                     return Err(args::not_a_scope(scope));
                 }
@@ -113,12 +114,12 @@ impl Verifier {
             (None, Some(scopes), None) => {
                 let scopes = args::names(scopes, "all_of")?;
                 parsed = till_core::Request::all_of(scopes).map_err(raise)?;
-                &parsed
+                Asked::Request(&parsed)
             }
             (None, None, Some(scopes)) => {
                 let scopes = args::names(scopes, "any_of")?;
                 parsed = till_core::Request::any_of(scopes).map_err(raise)?;
-                &parsed
+                Asked::Request(&parsed)
             }
             _ => {
                 return Err(PyTypeError::new_err(
@@ -126,7 +127,7 @@ impl Verifier {
                 ));
             }
         };
-        self.check(key, Some(request), args::moment(now, "now")?)
+        self.check(key, asked, args::moment(now, "now")?)
     }
 
     /// Verifies `key` without asking for any scope: proves it genuine, current and not
@@ -137,7 +138,7 @@ impl Verifier {
         key: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Grant> {
-        self.check(key, None, args::moment(now, "now")?)
+        self.check(key, Asked::Nothing, args::moment(now, "now")?)
     }
 }
 
@@ -150,7 +151,7 @@ impl Verifier {
     fn check(
         &self,
         key: &Bound<'_, PyAny>,
-        request: Option<&till_core::Request>,
+        asked: Asked<'_>,
         now: Option<UnixTime>,
     ) -> PyResult<Grant> {
         let py = key.py();
@@ -158,9 +159,10 @@ impl Verifier {
         let text = key.as_bytes();
         let now = now.unwrap_or_else(|| self.inner.now());
         let verifier = &self.inner;
-        let verify = || match request {
-            Some(request) => verifier.verify_at(text, request, now),
-            None => verifier.authenticate_at(text, now),
+        let verify = || match asked {
+            Asked::Scope(scope) => verifier.verify_scope_at(text, scope, now),
+            Asked::Request(request) => verifier.verify_at(text, request, now),
+            Asked::Nothing => verifier.authenticate_at(text, now),
         };
         let grant = match &self.revoked {
             None if text.len() > DETACH_ABOVE => py.detach(verify),
@@ -176,9 +178,16 @@ impl Verifier {
                         true
                     })
                 };
-                let grant = self
-                    .inner
-                    .verify_with_revocation(text, request, now, &is_revoked);
+                let remembered;
+                let request = match asked {
+                    Asked::Scope(scope) => {
+                        remembered = verifier.request_for(scope).map_err(raise)?;
+                        Some(&remembered)
+                    }
+                    Asked::Request(request) => Some(request),
+                    Asked::Nothing => None,
+                };
+                let grant = verifier.verify_with_revocation(text, request, now, &is_revoked);
                 if let Some(err) = failure.into_inner() {
                     return Err(err);
                 }
