@@ -35,7 +35,8 @@ pub const MAX_LEEWAY: u32 = 86_400;
 
 /// Most intersections and comparisons of scopes that [`Grant::scopes`] spends on the blocks
 /// of a chain, whose effective scopes can otherwise multiply with every block. Not a limit of
-/// the format: a key past it verifies, and `scopes` gives what it found within it.
+/// the format: a key past it verifies, and `scopes` lists fewer scopes than it grants (none
+/// at all when the work runs out before the chain's last block that names scopes).
 ///
 /// [`Grant::scopes`]: crate::Grant::scopes
 pub const MAX_SCOPE_WORK: usize = 1 << 14;

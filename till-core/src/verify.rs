@@ -740,8 +740,10 @@ impl Grant {
     ///
     /// Blocks of overlapping patterns can make the intersection grow with every block, so the
     /// work is bounded: at most [`MAX_SCOPE_WORK`] intersections and comparisons. A chain that
-    /// needs more gives the patterns found within it, which grant less than the key does,
-    /// never more; [`Grant::allows`] answers exactly for any one scope.
+    /// needs more is listed short, never long: what the work found, if it ran out in the
+    /// chain's last block that names scopes, and nothing if it ran out before (a block's
+    /// intersection, left unfinished, leaves the blocks after it nothing to narrow). Every
+    /// scope listed is granted; [`Grant::allows`] answers exactly for any one scope.
     pub fn scopes(&self) -> Vec<Scope> {
         let data = self.data();
         let list = |span: &Span| -> Vec<Scope> {
