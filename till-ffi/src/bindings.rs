@@ -1,7 +1,8 @@
 //! The operations of the C interface, exported through uniffi for Swift, Kotlin and Python.
 //!
-//! Objects hold secrets (root keys, API keys) and long-lived state (keyrings, issuers,
-//! verifiers, revocation lists); records carry plain values. No record holds a secret, since
+//! Objects hold secrets (root keys, API keys), long-lived state (keyrings, issuers,
+//! verifiers, revocation lists) and verified grants, whose fields are read when asked for;
+//! records carry plain values. No record holds a secret, since
 //! the generated code prints records field by field.
 
 use std::collections::HashMap;
@@ -414,61 +415,87 @@ pub struct Link {
     pub label: Option<String>,
 }
 
-/// What a verified key grants, and who holds it. Holds no secret.
-#[derive(Debug, uniffi::Record)]
-pub struct Grant {
-    /// The key's id, shared by every key attenuated from it.
-    pub key_id: String,
-    /// The root key that minted the key.
-    pub root_key_id: String,
-    /// The application prefix.
-    pub prefix: String,
-    /// The environment.
-    pub env: String,
-    /// The user or agent the key was issued to.
-    pub subject: Option<String>,
-    /// The audience the key is bound to.
-    pub audience: Option<String>,
-    /// The effective scopes, minimized and sorted.
-    pub scopes: Vec<String>,
-    /// The roles the key names.
-    pub roles: Vec<String>,
-    /// When the key was issued.
-    pub issued_at: i64,
-    /// The earliest expiry in the chain.
-    pub expires_at: Option<i64>,
-    /// The first second at which the key is valid.
-    pub not_before: Option<i64>,
-    /// The delegation chain, oldest block first.
-    pub chain: Vec<Link>,
-}
+/// What a verified key grants, and who holds it. Holds no secret. Each field is read from
+/// the core when asked for, so a verify computes none of them.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct Grant(core::Grant);
 
-impl From<core::Grant> for Grant {
-    fn from(grant: core::Grant) -> Self {
-        Self {
-            key_id: grant.key_id().to_string(),
-            root_key_id: grant.root_key_id().to_string(),
-            prefix: grant.prefix().to_string(),
-            env: grant.env().to_string(),
-            subject: grant.subject().map(str::to_owned),
-            audience: grant.audience().map(str::to_owned),
-            scopes: grant
-                .scopes()
-                .iter()
-                .map(|s| s.as_str().to_owned())
-                .collect(),
-            roles: grant.roles().map(str::to_owned).collect(),
-            issued_at: grant.issued_at().secs(),
-            expires_at: grant.expires_at().map(UnixTime::secs),
-            not_before: grant.not_before().map(UnixTime::secs),
-            chain: grant
-                .chain()
-                .map(|link| Link {
-                    id: link.id.to_string(),
-                    label: link.label.map(str::to_owned),
-                })
-                .collect(),
-        }
+#[uniffi::export]
+impl Grant {
+    /// The key's id, shared by every key attenuated from it.
+    pub fn key_id(&self) -> String {
+        self.0.key_id().to_string()
+    }
+
+    /// The root key that minted the key.
+    pub fn root_key_id(&self) -> String {
+        self.0.root_key_id().to_string()
+    }
+
+    /// The application prefix.
+    pub fn prefix(&self) -> String {
+        self.0.prefix().to_string()
+    }
+
+    /// The environment.
+    pub fn env(&self) -> String {
+        self.0.env().to_string()
+    }
+
+    /// The user or agent the key was issued to.
+    pub fn subject(&self) -> Option<String> {
+        self.0.subject().map(str::to_owned)
+    }
+
+    /// The audience the key is bound to.
+    pub fn audience(&self) -> Option<String> {
+        self.0.audience().map(str::to_owned)
+    }
+
+    /// The effective scopes, minimized and sorted, computed on each call within the core's
+    /// bound on work: a chain that needs more is listed short, never long. `allows` answers
+    /// exactly for any one scope.
+    pub fn scopes(&self) -> Vec<String> {
+        self.0
+            .scopes()
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect()
+    }
+
+    /// Whether the key grants `scope`. Fails on a scope that breaks the grammar.
+    pub fn allows(&self, scope: String) -> Result<bool> {
+        Ok(self.0.allows(&core::Scope::parse(&scope)?))
+    }
+
+    /// The roles the key names.
+    pub fn roles(&self) -> Vec<String> {
+        self.0.roles().map(str::to_owned).collect()
+    }
+
+    /// When the key was issued.
+    pub fn issued_at(&self) -> i64 {
+        self.0.issued_at().secs()
+    }
+
+    /// The earliest expiry in the chain.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.0.expires_at().map(UnixTime::secs)
+    }
+
+    /// The first second at which the key is valid.
+    pub fn not_before(&self) -> Option<i64> {
+        self.0.not_before().map(UnixTime::secs)
+    }
+
+    /// The delegation chain, oldest block first.
+    pub fn chain(&self) -> Vec<Link> {
+        let links = self.0.chain().map(|link| Link {
+            id: link.id.to_string(),
+            label: link.label.map(str::to_owned),
+        });
+        links.collect()
     }
 }
 
@@ -537,7 +564,7 @@ impl Verifier {
     /// Verifies `key` and checks that it grants `request`, at `now` (seconds since the Unix
     /// epoch) or at the system clock's time.
     #[uniffi::method(default(now = None))]
-    pub fn verify(&self, key: String, request: Request, now: Option<i64>) -> Result<Grant> {
+    pub fn verify(&self, key: String, request: Request, now: Option<i64>) -> Result<Arc<Grant>> {
         let now = time_or_now(now);
         let grant = match request {
             Request::Scope { scope } => self.inner.verify_scope_at(key, &scope, now),
@@ -546,13 +573,14 @@ impl Verifier {
             Request::AnyOf { scopes } => core::Request::any_of(scopes)
                 .and_then(|request| self.inner.verify_at(key, &request, now)),
         };
-        Ok(grant?.into())
+        Ok(Arc::new(Grant(grant?)))
     }
 
     /// Verifies `key` without asking for a scope.
     #[uniffi::method(default(now = None))]
-    pub fn authenticate(&self, key: String, now: Option<i64>) -> Result<Grant> {
-        Ok(self.inner.authenticate_at(key, time_or_now(now))?.into())
+    pub fn authenticate(&self, key: String, now: Option<i64>) -> Result<Arc<Grant>> {
+        let grant = self.inner.authenticate_at(key, time_or_now(now))?;
+        Ok(Arc::new(Grant(grant)))
     }
 }
 

@@ -1,6 +1,7 @@
 """Runs the uniffi-generated Python module against the built library: every vector, a
 tampered twin for each accepted input, a revocation check written in Python and called from
-several threads, and the redaction of secrets in printed objects.
+several threads, the redaction of secrets in printed objects, and a chain whose effective
+scopes multiply past the bound on listing them.
 
 Usage: python3 uniffi_smoke.py GENERATED_DIR VECTOR_DIR
 (GENERATED_DIR holds till.py and the shared library beside it.)
@@ -54,10 +55,11 @@ def request_of(spec):
 
 def grant_dict(g):
     return {
-        "key_id": g.key_id, "root_key_id": g.root_key_id, "prefix": g.prefix, "env": g.env,
-        "subject": g.subject, "audience": g.audience, "scopes": g.scopes, "roles": g.roles,
-        "issued_at": g.issued_at, "expires_at": g.expires_at, "not_before": g.not_before,
-        "chain": [{"id": link.id, "label": link.label} for link in g.chain],
+        "key_id": g.key_id(), "root_key_id": g.root_key_id(), "prefix": g.prefix(),
+        "env": g.env(), "subject": g.subject(), "audience": g.audience(), "scopes": g.scopes(),
+        "roles": g.roles(), "issued_at": g.issued_at(), "expires_at": g.expires_at(),
+        "not_before": g.not_before(),
+        "chain": [{"id": link.id, "label": link.label} for link in g.chain()],
     }
 
 
@@ -171,7 +173,7 @@ def run_policies():
     policy = policy_of(data["mint_policy"])
     keyring = till.Keyring([till.RootKey.generate()])
     issuer = till.Issuer(keyring, policy=policy)
-    verifier = till.Verifier(keyring, till.VerifierOptions(policy=policy))
+    verifier = till.Verifier(keyring, till.VerifierOptions())
     for case in data["mint_cases"]:
         name = "policies/mint/" + case["name"]
         claims = till.Claims(scopes=case["scopes"], expiry=till.Expiry.AFTER(seconds=3600),
@@ -181,7 +183,7 @@ def run_policies():
         if expect.get("ok"):
             check(kind == "ok", name)
             if kind == "ok":
-                check(verifier.authenticate(value.text(), now=NOW).key_id == value.key_id(), name)
+                check(verifier.authenticate(value.text(), now=NOW).key_id() == value.key_id(), name)
                 twin_kind, _ = outcome(
                     lambda: verifier.authenticate(tampered(value.text()), now=NOW))
                 check(twin_kind == "error", name + " (tampered)")
@@ -216,7 +218,7 @@ def run_flow():
                                                 label="agent:docs"), now=NOW)
     grant = till.Verifier(keyring, till.VerifierOptions()).verify(
         sub.text(), till.Request.SCOPE(scope="repo/acme/docs:read"), now=NOW)
-    block = grant.chain[0].id
+    block = grant.chain()[0].id
 
     check_hook = Revoked([block])
     verifier = till.Verifier.with_revocation_check(keyring, till.VerifierOptions(), check_hook)
@@ -227,7 +229,7 @@ def run_flow():
             ok = verifier.verify(text, till.Request.SCOPE(scope="repo/acme/api:read"), now=NOW)
             kind, err = outcome(lambda: verifier.verify(
                 sub.text(), till.Request.SCOPE(scope="repo/acme/docs:read"), now=NOW))
-            results.append(ok.subject == "triage-bot" and kind == "error"
+            results.append(ok.subject() == "triage-bot" and kind == "error"
                            and err.code == "revoked")
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
@@ -244,6 +246,27 @@ def run_flow():
     check(kind == "error" and err.code == "insufficient_scope" and err.number == 12
           and err.missing_scopes == ["repo/acme/api:write"], "flow: missing scopes")
     check(json.loads(till.inspect(text))["subject"] == "triage-bot", "flow: inspect")
+    check(grant.allows("repo/acme/docs:read") and not grant.allows("repo/acme/api:read"),
+          "flow: allows")
+    kind, err = outcome(lambda: grant.allows("repo/acme/docs"))
+    check(kind == "error" and err.code == "invalid_scope", "flow: allows a malformed scope")
+
+
+def run_multiplying_chain():
+    """Eight blocks of twelve overlapping patterns under a root that names a role: listing
+    the effective scopes runs out of work and lists none, while allows answers exactly."""
+    keyring = till.Keyring([till.RootKey.generate()])
+    claims = till.Claims(scopes=["**:*"], expiry=till.Expiry.AFTER(seconds=3600),
+                         roles=["viewer"])
+    text = till.Issuer(keyring).mint(claims, now=NOW).text()
+    for depth in range(8):
+        scopes = ["*/" * depth + f"{depth}{i:x}/**:read" for i in range(12)]
+        text = till.attenuate(text, till.Attenuation(scopes=scopes), now=NOW).text()
+    verifier = till.Verifier(keyring, till.VerifierOptions())
+    grant = verifier.authenticate(text, now=NOW)
+    check(grant.scopes() == [], "multiplying chain: no scopes listed past the bound")
+    check(grant.allows("03/15/20/31/42/57/69/7b/x:read"), "multiplying chain: allows")
+    check(not grant.allows("03/15/20/31/42/57/69/7c/x:read"), "multiplying chain: refuses")
 
 
 def main():
@@ -253,6 +276,7 @@ def main():
     run_root_keys()
     run_policies()
     run_flow()
+    run_multiplying_chain()
     for f in failures:
         print("FAIL", f)
     print(f"uniffi python: {passed} passed, {len(failures)} failed, {skipped} byte-only skipped")
