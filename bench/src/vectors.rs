@@ -39,6 +39,18 @@ impl Case {
         }
     }
 
+    /// [`Case::verify`] with a one-scope request given as its text, as bindings give it
+    /// (`Verifier::verify_scope_at`); any other request as in [`Case::verify`].
+    #[inline]
+    pub fn verify_text(&self) -> Result<Grant, till_core::Error> {
+        match self.request.as_ref().map(Request::scopes) {
+            Some([scope]) if !self.request.as_ref().is_some_and(Request::is_any_of) => self
+                .verifier
+                .verify_scope_at(&self.key, scope.as_str(), self.now),
+            _ => self.verify(),
+        }
+    }
+
     /// Whether a run gives the outcome the vectors state.
     pub fn holds(&self) -> bool {
         match (self.verify(), &self.expect) {

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use subtle::ConstantTimeEq;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Malformed, MissingScopes};
 use crate::key::{self, Env, KEY_ID_LEN, KeyId, Prefix, RootKeyId};
@@ -263,9 +263,9 @@ impl Verifier {
             (tag, chain[i]) = mac::block_tag(&tag, at(data, &block.bytes));
         }
         // Both tags as one 128-bit integer: a single constant-time comparison.
-        let mut written = [0u8; 16];
+        let mut written = Zeroizing::new([0u8; 16]);
         written.copy_from_slice(at(data, &payload.tag));
-        let same = u128::from_le_bytes(*tag).ct_eq(&u128::from_le_bytes(written));
+        let same = u128::from_le_bytes(*tag).ct_eq(&u128::from_le_bytes(*written));
         if !bool::from(same) {
             return Err(Error::InvalidSignature);
         }

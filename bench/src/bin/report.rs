@@ -184,8 +184,15 @@ fn run() -> Result<(), SetupError> {
             run: Box::new(move || case.verify().is_ok()),
         }
     };
+    let reference = &cases[0];
     let ops = vec![
         till(0, "till_reference", "Till verify, reference key"),
+        Op {
+            name: "till_reference_text",
+            label: "Till verify_scope, reference key, scope as text".to_owned(),
+            length: reference.key.len(),
+            run: Box::new(move || reference.verify_text().is_ok()),
+        },
         till(1, "till_1_block", "Till verify, reference key + 1 block"),
         till(2, "till_3_blocks", "Till verify, reference key + 3 blocks"),
         Op {
@@ -392,7 +399,8 @@ fn allocations_by_outcome() -> Result<Vec<(String, Outcome)>, SetupError> {
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
     for case in &cases {
         let kind = case.expect.clone().unwrap_or_else(|| "success".to_owned());
-        let count = allocations_per_call(&|| case.verify().is_ok());
+        let count = allocations_per_call(&|| case.verify().is_ok())
+            .max(allocations_per_call(&|| case.verify_text().is_ok()));
         let entry = outcomes.entry(kind).or_insert(Outcome {
             cases: 0,
             max: -1.0,
