@@ -1564,6 +1564,41 @@ till_status till_verifier_verify_at(const till_verifier *verifier,
                                     till_error **out_error);
 
 /**
+ * Verifies `key` and checks that it grants one scope, given as text: what
+ * `till_verifier_verify` answers for the request `till_request_scope` makes of it, without
+ * making the request. For callers handed a scope as a string on every call. A scope that
+ * breaks the grammar is `TILL_INVALID_SCOPE`; text that is not UTF-8, `TILL_INVALID_UTF8`.
+ *
+ * # Safety
+ *
+ * As for `till_verifier_verify`, with `scope` in place of `request`: it must point to
+ * `scope_len` readable bytes (or be NULL when `scope_len` is 0).
+ */
+till_status till_verifier_verify_scope(const till_verifier *verifier,
+                                       const char *key,
+                                       size_t key_len,
+                                       const char *scope,
+                                       size_t scope_len,
+                                       till_grant **out_grant,
+                                       till_error **out_error);
+
+/**
+ * `till_verifier_verify_scope` as if the time were `now`, in seconds since the Unix epoch.
+ *
+ * # Safety
+ *
+ * As for `till_verifier_verify_scope`.
+ */
+till_status till_verifier_verify_scope_at(const till_verifier *verifier,
+                                          const char *key,
+                                          size_t key_len,
+                                          const char *scope,
+                                          size_t scope_len,
+                                          int64_t now,
+                                          till_grant **out_grant,
+                                          till_error **out_error);
+
+/**
  * Verifies `key` without asking for any scope: proves it genuine, current and not revoked,
  * and gives what it grants. Otherwise as `till_verifier_verify`.
  *

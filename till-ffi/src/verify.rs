@@ -444,16 +444,32 @@ pub unsafe extern "C" fn till_verifier_builder_free(builder: *mut till_verifier_
     guard_void(|| unsafe { free_handle(builder) });
 }
 
-/// The shared body of the four verify functions.
+/// What a verify function asks of a key, as its caller passed it.
+#[derive(Clone, Copy)]
+enum Asked {
+    Nothing,
+    Request(*const till_request),
+    /// A scope's text and its length.
+    Scope(*const c_char, usize),
+}
+
+/// [`Asked`], read.
+enum Read<'a> {
+    Nothing,
+    Request(&'a Request),
+    Scope(&'a str),
+}
+
+/// The shared body of the verify functions.
 ///
 /// # Safety
 ///
-/// As for `till_verifier_verify_at`.
+/// As for `till_verifier_verify_at`, or `till_verifier_verify_scope_at` for a scope.
 unsafe fn verify(
     verifier: *const till_verifier,
     key: *const c_char,
     key_len: usize,
-    request: Option<*const till_request>,
+    asked: Asked,
     now: Option<i64>,
     out_grant: *mut *mut till_grant,
     out_error: *mut *mut till_error,
@@ -462,9 +478,10 @@ unsafe fn verify(
         // SAFETY: the caller's promises.
         let (verifier, key) = unsafe { (handle(verifier)?, bytes_in(key, key_len)?) };
         // SAFETY: the caller's promise.
-        let request = match request {
-            Some(request) => Some(unsafe { handle(request) }?),
-            None => None,
+        let asked = match asked {
+            Asked::Nothing => Read::Nothing,
+            Asked::Request(request) => Read::Request(&unsafe { handle(request) }?.0),
+            Asked::Scope(scope, len) => Read::Scope(unsafe { str_in(scope, len) }?),
         };
         // SAFETY: both out-parameters may be NULL; otherwise the caller promises them.
         let out_grant = unsafe { optional_out(out_grant) }?;
@@ -472,9 +489,10 @@ unsafe fn verify(
         let out_error = unsafe { optional_out(out_error) }?;
 
         let now = now.map_or_else(|| verifier.0.now(), UnixTime::from_secs);
-        let result = match request {
-            Some(request) => verifier.0.verify_at(key, &request.0, now),
-            None => verifier.0.authenticate_at(key, now),
+        let result = match asked {
+            Read::Nothing => verifier.0.authenticate_at(key, now),
+            Read::Request(request) => verifier.0.verify_at(key, request, now),
+            Read::Scope(scope) => verifier.0.verify_scope_at(key, scope, now),
         };
         match result {
             Ok(grant) => {
@@ -520,7 +538,7 @@ pub unsafe extern "C" fn till_verifier_verify(
             verifier,
             key,
             key_len,
-            Some(request),
+            Asked::Request(request),
             None,
             out_grant,
             out_error,
@@ -549,7 +567,70 @@ pub unsafe extern "C" fn till_verifier_verify_at(
             verifier,
             key,
             key_len,
-            Some(request),
+            Asked::Request(request),
+            Some(now),
+            out_grant,
+            out_error,
+        )
+    }
+}
+
+/// Verifies `key` and checks that it grants one scope, given as text: what
+/// `till_verifier_verify` answers for the request `till_request_scope` makes of it, without
+/// making the request. For callers handed a scope as a string on every call. A scope that
+/// breaks the grammar is `TILL_INVALID_SCOPE`; text that is not UTF-8, `TILL_INVALID_UTF8`.
+///
+/// # Safety
+///
+/// As for `till_verifier_verify`, with `scope` in place of `request`: it must point to
+/// `scope_len` readable bytes (or be NULL when `scope_len` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_verifier_verify_scope(
+    verifier: *const till_verifier,
+    key: *const c_char,
+    key_len: usize,
+    scope: *const c_char,
+    scope_len: usize,
+    out_grant: *mut *mut till_grant,
+    out_error: *mut *mut till_error,
+) -> till_status {
+    // SAFETY: the caller's promises.
+    unsafe {
+        verify(
+            verifier,
+            key,
+            key_len,
+            Asked::Scope(scope, scope_len),
+            None,
+            out_grant,
+            out_error,
+        )
+    }
+}
+
+/// `till_verifier_verify_scope` as if the time were `now`, in seconds since the Unix epoch.
+///
+/// # Safety
+///
+/// As for `till_verifier_verify_scope`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn till_verifier_verify_scope_at(
+    verifier: *const till_verifier,
+    key: *const c_char,
+    key_len: usize,
+    scope: *const c_char,
+    scope_len: usize,
+    now: i64,
+    out_grant: *mut *mut till_grant,
+    out_error: *mut *mut till_error,
+) -> till_status {
+    // SAFETY: the caller's promises.
+    unsafe {
+        verify(
+            verifier,
+            key,
+            key_len,
+            Asked::Scope(scope, scope_len),
             Some(now),
             out_grant,
             out_error,
@@ -572,7 +653,17 @@ pub unsafe extern "C" fn till_verifier_authenticate(
     out_error: *mut *mut till_error,
 ) -> till_status {
     // SAFETY: the caller's promises.
-    unsafe { verify(verifier, key, key_len, None, None, out_grant, out_error) }
+    unsafe {
+        verify(
+            verifier,
+            key,
+            key_len,
+            Asked::Nothing,
+            None,
+            out_grant,
+            out_error,
+        )
+    }
 }
 
 /// `till_verifier_authenticate` as if the time were `now`, in seconds since the Unix epoch.
@@ -595,7 +686,7 @@ pub unsafe extern "C" fn till_verifier_authenticate_at(
             verifier,
             key,
             key_len,
-            None,
+            Asked::Nothing,
             Some(now),
             out_grant,
             out_error,

@@ -175,6 +175,15 @@ void test_inputs(void) {
   EXPECT(till_verifier_verify(NULL, key, key_len, req, NULL, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_verifier_verify(w.verifier, key, key_len, NULL, NULL, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_verifier_verify_at(NULL, key, key_len, req, NOW, NULL, NULL), TILL_NULL_ARGUMENT);
+  EXPECT(till_verifier_verify_scope(NULL, key, key_len, "users:read", 10, NULL, NULL),
+         TILL_NULL_ARGUMENT);
+  EXPECT(till_verifier_verify_scope_at(w.verifier, key, key_len, NULL, 10, NOW, NULL, NULL),
+         TILL_NULL_ARGUMENT);
+  EXPECT(till_verifier_verify_scope_at(w.verifier, key, key_len, "users:r\xff" "ad", 10, NOW, NULL,
+                                       NULL),
+         TILL_INVALID_UTF8);
+  EXPECT(till_verifier_verify_scope_at(w.verifier, key, key_len, "users", 5, NOW, NULL, NULL),
+         TILL_INVALID_SCOPE);
   EXPECT(till_verifier_authenticate(NULL, key, key_len, NULL, NULL), TILL_NULL_ARGUMENT);
   EXPECT(till_verifier_authenticate_at(NULL, key, key_len, NOW, NULL, NULL),
          TILL_NULL_ARGUMENT);

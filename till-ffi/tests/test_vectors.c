@@ -148,6 +148,8 @@ typedef struct {
   till_request *request;
   int64_t now;
   bool authenticate;
+  /* The request's one scope as text, when it asks for one: the text path must agree. */
+  till_str scope;
 } setup;
 
 static till_status run(const setup *s, const char *key, size_t len, till_grant **grant,
@@ -155,8 +157,13 @@ static till_status run(const setup *s, const char *key, size_t len, till_grant *
   if (s->authenticate) {
     return test_seen(till_verifier_authenticate_at(s->verifier, key, len, s->now, grant, error));
   }
-  return test_seen(till_verifier_verify_at(s->verifier, key, len, s->request, s->now, grant,
-                                           error));
+  till_status status = test_seen(
+      till_verifier_verify_at(s->verifier, key, len, s->request, s->now, grant, error));
+  if (s->scope.data != NULL) {
+    CHECK(test_seen(till_verifier_verify_scope_at(s->verifier, key, len, s->scope.data,
+                                                  s->scope.len, s->now, NULL, NULL)) == status);
+  }
+  return status;
 }
 
 /* Builds the verifier and request; returns the first failing status, or TILL_OK. */
@@ -234,9 +241,16 @@ static void run_verify(fx_cursor *c) {
   test_begin(title);
   CHECK(!c->error);
 
-  setup s = {NULL, NULL, now, strcmp(kind, "none") == 0};
+  setup s = {NULL, NULL, now, strcmp(kind, "none") == 0, {NULL, 0}};
+  if (strcmp(kind, "scope") == 0 && scopes.len == 1) s.scope = scopes.items[0];
   till_status status =
       prepare(&s, root_ids, prefix, env, audience, leeway, policy, revoked, kind, scopes);
+  /* A scope the request refuses to parse is refused as text too. */
+  if (status == TILL_INVALID_SCOPE && s.verifier != NULL && s.scope.data != NULL) {
+    CHECK(test_seen(till_verifier_verify_scope_at(s.verifier, key.data, key.len, s.scope.data,
+                                                  s.scope.len, now, NULL, NULL)) ==
+          TILL_INVALID_SCOPE);
+  }
   till_grant *grant = NULL;
   till_error *error = NULL;
   if (status == TILL_OK) status = run(&s, key.data, key.len, &grant, &error);
