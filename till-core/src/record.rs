@@ -100,7 +100,7 @@ impl GrantRecord {
 
 impl fmt::Debug for GrantRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("GrantRecord").field(&self.0).finish()
+        self.0.debug_as("GrantRecord", f)
     }
 }
 

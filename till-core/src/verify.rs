@@ -828,7 +828,14 @@ impl Grant {
 
 impl fmt::Debug for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Grant")
+        self.debug_as("Grant", f)
+    }
+}
+
+impl Grant {
+    /// The fields, shown under `name`: a record read back is not shown as a grant.
+    pub(crate) fn debug_as(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
             .field("key_id", &self.key_id())
             .field("root_key_id", &self.root_key_id())
             .field("env", &self.env())

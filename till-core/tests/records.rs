@@ -30,6 +30,13 @@ fn every_grant_reads_back_from_its_record() {
             .unwrap_or_else(|| panic!("case {name}: its record is refused"));
         assert_eq!(again.bytes(), grant.record(), "case {name}");
         assert_eq!(json!(again), json!(grant), "case {name}");
+        // Shown, a record says what it is: the same fields, never under a grant's name.
+        let (shown, grant_shown) = (format!("{again:?}"), format!("{grant:?}"));
+        assert!(shown.starts_with("GrantRecord {"), "case {name}: {shown}");
+        assert_eq!(
+            shown.strip_prefix("GrantRecord"),
+            grant_shown.strip_prefix("Grant")
+        );
 
         // Read without one, the roles grant nothing: the scopes are those a verifier that has
         // no policy gives.
