@@ -4,11 +4,12 @@
 //! Latin-1 characters, one per byte, instead of an object with every field filled in: most
 //! callers read one or two fields, and working out the effective scopes costs as much as
 //! verifying. The package's `Grant` class passes the record back here for each field when it
-//! is first read ([`till_core::GrantRecord`]). Nothing stays on the Rust side, so a grant
-//! needs no finalizer: it is collected like any short-lived object.
+//! is first read ([`till_core::GrantRecord`]). Nothing of the grant stays on the Rust side,
+//! so most grants need no finalizer: they are collected like any short-lived object.
 //!
 //! A key that names roles, verified with a policy, comes with that policy as it stood, in an
-//! external ([`Held`]): its effective scopes are worked out with it when they are read.
+//! external ([`Held`]) whose finalizer releases the policy: its effective scopes are worked
+//! out with it when they are read.
 #![allow(
     unsafe_code,
     reason = "converting a grant to JavaScript values, and reading a record after checking its type"
