@@ -68,7 +68,7 @@ pub use record::GrantRecord;
 pub use revocation::{Revocation, RevocationList};
 pub use root::{Keyring, ROOT_KEY_PREFIX, RootKey};
 pub use scan::{Found, FoundKind, find_keys, redact};
-pub use scope::{Request, Scope, minimize, validate_role};
+pub use scope::{Request, Scope, minimize, validate_role, validate_scope};
 pub use secret::ApiKey;
 pub use time::{Clock, FixedClock, SystemClock, UnixTime};
 pub use verify::{Grant, Link, Verifier, VerifierBuilder};

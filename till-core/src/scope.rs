@@ -232,6 +232,13 @@ impl RequestMemo {
     }
 }
 
+/// Checks a scope's text against the grammar, as [`Scope::parse`] does, without keeping it.
+/// For callers that take a scope as text together with other arguments, so that a bad scope
+/// is reported before anything else is read, as a request built first would be.
+pub fn validate_scope(scope: &str) -> Result<(), Error> {
+    validate(scope.as_bytes()).map_err(Error::InvalidScope)
+}
+
 /// Checks a role name: `[a-z][a-z0-9_-]*`, at most 32 bytes.
 pub fn validate_role(name: &str) -> Result<(), Error> {
     if role_is_valid(name.as_bytes()) {

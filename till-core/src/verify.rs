@@ -133,7 +133,7 @@ impl Verifier {
         scope: &str,
         now: UnixTime,
     ) -> Result<Grant, Error> {
-        scope::validate(scope.as_bytes()).map_err(Error::InvalidScope)?;
+        scope::validate_scope(scope)?;
         self.sized(key.as_ref(), Asked::Scope(scope), now, None)
     }
 

@@ -102,6 +102,18 @@ test('configuration mistakes are TillErrors too', () => {
     'invalid_argument')
   assertRefused(() => verifier.verify(reference.key, { allOf: [] }), 'invalid_scope')
   assertRefused(() => verifier.verify(reference.key, { scope: 'Users:read' }), 'invalid_scope')
+  // A bad scope is reported before anything else that is wrong, with or without isRevoked.
+  const revoking = new Verifier(keyring, { isRevoked: () => false })
+  for (const checker of [verifier, revoking]) {
+    for (const key of [123, 'till_live_nope', reference.key]) {
+      for (const at of [undefined, NaN, new Date('x'), now]) {
+        for (const request of ['Users:read', { scope: 'Users:read' }, { allOf: ['Users:read'] }]) {
+          assertRefused(() => checker.verify(key, request, at), 'invalid_scope')
+        }
+      }
+    }
+  }
+  assert.throws(() => verifier.verify(123, 'users:read'), TypeError)
   assertRefused(() => verifier.verify(reference.key, { scope: 'users:read' }, NaN),
     'invalid_argument')
   assertRefused(() => verifier.verify(reference.key, { scope: 'users:read' }, new Date('x')),

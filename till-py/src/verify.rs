@@ -104,7 +104,11 @@ impl Verifier {
             // A `str`, the common form, is tested first: a failed class test costs more.
             (Some(scope), None, None) => {
                 if let Ok(text) = scope.cast::<PyString>() {
-                    Asked::Scope(args::scope_text(text)?)
+                    // Checked before the key and the time are read, as a request built here
+                    // would be: a bad scope is reported first whatever else is wrong.
+                    let text = args::scope_text(text)?;
+                    till_core::validate_scope(text).map_err(raise)?;
+                    Asked::Scope(text)
                 } else if let Ok(built) = scope.cast::<Request>() {
                     Asked::Request(&built.get().inner)
                 } else {

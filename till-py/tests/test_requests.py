@@ -167,3 +167,24 @@ def test_scope_strings_in_any_order(setup: tuple[till.Verifier, till.ApiKey]) ->
         else:
             with pytest.raises(till.InvalidScope):
                 verifier.verify(key, scope, now=NOW)
+
+
+def test_a_bad_scope_is_reported_before_the_other_arguments(
+    setup: tuple[till.Verifier, till.ApiKey],
+) -> None:
+    verifier, key = setup
+    revoking = till.Verifier(till.Keyring([till.RootKey.generate()]), revoked=set())
+    bad_keys: list[object] = [123, "till_live_nope", key]
+    bad_times: list[object] = [None, "x", 2**80, datetime(2027, 1, 1)]
+    for checker in (verifier, revoking):
+        for bad_key in bad_keys:
+            for bad_now in bad_times:
+                with pytest.raises(till.InvalidScope):
+                    checker.verify(bad_key, "Users:read", now=bad_now)  # type: ignore[arg-type]
+                with pytest.raises(till.InvalidScope):
+                    checker.verify(bad_key, all_of=["Users:read"], now=bad_now)  # type: ignore[arg-type]
+    # The twin: a good scope lets the other faults through.
+    with pytest.raises(TypeError):
+        verifier.verify(123, "users:read", now=NOW)  # type: ignore[arg-type]
+    with pytest.raises((TypeError, ValueError)):
+        verifier.verify(key, "users:read", now="x")  # type: ignore[arg-type]
