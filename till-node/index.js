@@ -167,9 +167,11 @@ class Verifier extends binding.Verifier {
 
   verify(key, request, now) {
     if (typeof request === 'object' && request !== null) {
-      if (typeof request.scope === 'string' && request.allOf === undefined &&
+      // Read once: a getter answers the test and the call alike.
+      const scope = request.scope
+      if (typeof scope === 'string' && request.allOf === undefined &&
         request.anyOf === undefined) {
-        return new Grant(MAKING, verifyWith(this.#checker, key, request.scope, now))
+        return new Grant(MAKING, verifyWith(this.#checker, key, scope, now))
       }
       const prepared = preparedOf(request)
       if (prepared !== undefined) {
