@@ -22,9 +22,23 @@ step() {
     printf '\n== %s\n' "$*"
 }
 
-# Runs a command and records it, as given, for the Commands section of the report.
-run() {
+# Writes a line to the Commands section of the report.
+record() {
     printf '%s\n' "$*" >>"$work/commands.txt"
+}
+
+# Runs a command and records it, each word quoted as a shell would need it, for the Commands
+# section of the report.
+run() {
+    local word line=""
+    for word in "$@"; do
+        if [[ "$word" =~ ^[A-Za-z0-9_./=:,@%+-]+$ ]]; then
+            line+="$word "
+        else
+            line+="'${word//\'/\'\\\'\'}' "
+        fi
+    done
+    record "${line% }"
     "$@"
 }
 
@@ -98,14 +112,15 @@ roots = {r["id"]: r["text"] for r in vectors["root_keys"]}
 print(roots[case["verifier"]["root_keys"][0]], case["key"], case["request"]["scope"], case["now"])
 EOF
 )
-printf '%s\n' "$c_bench ROOT_KEY KEY SCOPE NOW  # the reference case of keys.json" \
-    >>"$work/commands.txt"
 # C and Rust take turns, seven times, so that both see the same changes in load, and a turn
 # that one of them spends on a slowed machine moves the median of the seven little.
+record "# seven times in turn (ROOT_KEY KEY SCOPE NOW: the reference case of keys.json):"
+record "$c_bench ROOT_KEY KEY SCOPE NOW"
+record "$report --reference-only"
 : >"$work/c.txt"
 for _ in 1 2 3 4 5 6 7; do
     "$c_bench" "$root_key" "$key" "$scope" "$now" | tee -a "$work/c.txt"
-    run "$report" --reference-only | tee -a "$work/c.txt"
+    "$report" --reference-only | tee -a "$work/c.txt"
 done
 
 step "Python binding"
@@ -119,7 +134,9 @@ if run python3 -m venv "$own/venv" &&
     run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
         'maturin>=1.16,<2' PyJWT &&
     run "$own/venv/bin/maturin" build -q --release -m till-py/Cargo.toml -o "$own/wheels" &&
-    run "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
+    record "$own/venv/bin/python -m pip install -q --disable-pip-version-check" \
+        "--force-reinstall --no-deps $own/wheels/till-*.whl" &&
+    "$own/venv/bin/python" -m pip install -q --disable-pip-version-check \
         --force-reinstall --no-deps "$own"/wheels/till-*.whl; then
     python="$own/venv/bin/python"
     echo "interpreter: a virtual environment with a release wheel of till-py" \
@@ -136,12 +153,14 @@ fi
 step "Node binding"
 : >"$work/node.txt"
 node_ok=1
+record "(cd till-node && npm ci --no-audit --no-fund)  # when till-node/node_modules is missing"
 if [ ! -d till-node/node_modules ]; then
-    (cd till-node && run npm ci --no-audit --no-fund) >"$work/node-setup.log" 2>&1 || node_ok=0
+    (cd till-node && npm ci --no-audit --no-fund) >"$work/node-setup.log" 2>&1 || node_ok=0
 fi
 # Always a release build of the addon, whatever the binding's test script left behind.
+record "(cd till-node && npm run build)"
 if [ "$node_ok" = 1 ]; then
-    (cd till-node && run npm run build) >>"$work/node-setup.log" 2>&1 || node_ok=0
+    (cd till-node && npm run build) >>"$work/node-setup.log" 2>&1 || node_ok=0
 fi
 if [ "$node_ok" = 1 ]; then
     run node till-node/bench/verify.mjs 2>&1 | tee "$work/node.txt" ||

@@ -266,8 +266,8 @@ def main() -> None:
 
     w("## Commands")
     w("")
-    w("Run from the repository root by `bench/run.sh`, in this order (`$WORK` is a temporary")
-    w("directory):")
+    w("`bash bench/run.sh`, from the repository root, runs these commands in this order and")
+    w("writes this file from what they print (`$WORK` is a temporary directory):")
     w("")
     w("```")
     w(commands.replace(str(work), "$WORK").replace(root + "/", "").rstrip())

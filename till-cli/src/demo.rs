@@ -8,11 +8,16 @@ use till_core::{
     RevocationList, RoleDefinition, RootKey, SharedPolicy, Verifier,
 };
 
-use crate::output::Output;
+use crate::output::{Output, sayln};
 use crate::{Failure, Outcome};
 
-pub(crate) fn run(_out: &Output) -> Outcome {
-    println!(
+pub(crate) fn run(out: &Output) -> Outcome {
+    if out.json() {
+        return Err(Failure::usage(
+            "demo tells its story in prose; it has no --json form",
+        ));
+    }
+    sayln!(
         "Till demo: a scoped key for an agent, narrowed for a sub-agent, revoked; then a role change.\n"
     );
 
@@ -21,7 +26,7 @@ pub(crate) fn run(_out: &Output) -> Outcome {
     let verifier = Verifier::builder(&keyring)
         .revocation(revoked.clone())
         .build()?;
-    println!(
+    sayln!(
         "1. The service generates a root key ({}) and never shares it.",
         keyring.signing_key().id()
     );
@@ -32,15 +37,15 @@ pub(crate) fn run(_out: &Output) -> Outcome {
     )?
     .subject("triage-bot");
     let key = Issuer::new(&keyring).mint(&claims)?;
-    println!("\n2. It mints a key for the agent `triage-bot`, good for 8 hours:");
-    println!("     scopes: repo/acme/*:read issues/acme/*:comment");
-    println!(
+    sayln!("\n2. It mints a key for the agent `triage-bot`, good for 8 hours:");
+    sayln!("     scopes: repo/acme/*:read issues/acme/*:comment");
+    sayln!(
         "     key:    {} ({} characters)",
         key.redacted(),
         key.expose_secret().len()
     );
 
-    println!("\n3. The agent calls the service, which checks each request in-process:");
+    sayln!("\n3. The agent calls the service, which checks each request in-process:");
     check(&verifier, key.expose_secret(), "repo/acme/api:read")?;
     check(&verifier, key.expose_secret(), "repo/acme/api:write")?;
 
@@ -49,38 +54,38 @@ pub(crate) fn run(_out: &Output) -> Outcome {
         .label("agent:summarizer")
         .ttl(Duration::from_secs(600));
     let sub_key = till_core::attenuate(key.expose_secret(), &narrowed)?;
-    println!("\n4. The agent narrows its key for a sub-agent, offline, with no secret:");
-    println!("     scopes: repo/acme/docs:read, for 10 minutes, delegated to agent:summarizer");
+    sayln!("\n4. The agent narrows its key for a sub-agent, offline, with no secret:");
+    sayln!("     scopes: repo/acme/docs:read, for 10 minutes, delegated to agent:summarizer");
     check(&verifier, sub_key.expose_secret(), "repo/acme/docs:read")?;
     check(&verifier, sub_key.expose_secret(), "repo/acme/api:read")?;
 
-    println!("\n5. The sub-agent tries to widen its key again:");
+    sayln!("\n5. The sub-agent tries to widen its key again:");
     let wider = Attenuation::new().scopes(["repo/acme/*:write"])?;
     match till_core::attenuate(sub_key.expose_secret(), &wider) {
         Ok(_) => return Err(demo_failure("a sub-key was widened")),
-        Err(e) => println!("     refused: {} ({e})", e.code()),
+        Err(e) => sayln!("     refused: {} ({e})", e.code()),
     }
     let mut forged = sub_key.expose_secret().to_owned();
     forged.replace_range(20..21, if &forged[20..21] == "A" { "B" } else { "A" });
     match verifier.verify(&forged, &Request::scope("repo/acme/docs:read")?) {
         Ok(_) => return Err(demo_failure("an altered key was accepted")),
-        Err(e) => println!("     an altered copy is refused too: {}", e.code()),
+        Err(e) => sayln!("     an altered copy is refused too: {}", e.code()),
     }
 
-    println!("\n6. The service revokes the agent's key; the sub-agent's key falls with it:");
+    sayln!("\n6. The service revokes the agent's key; the sub-agent's key falls with it:");
     revoked.revoke(key.key_id());
     check(&verifier, key.expose_secret(), "repo/acme/api:read")?;
     check(&verifier, sub_key.expose_secret(), "repo/acme/docs:read")?;
 
     roles(&keyring)?;
 
-    println!("\nEvery check above was one in-process verify() call: no network, no database.");
+    sayln!("\nEvery check above was one in-process verify() call: no network, no database.");
     Ok(())
 }
 
 /// A key that carries a role loses what the role loses, without being re-issued.
 fn roles(keyring: &Keyring) -> Result<(), Failure> {
-    println!("\n7. Roles: the service's policy lets `support` read and write tickets.");
+    sayln!("\n7. Roles: the service's policy lets `support` read and write tickets.");
     let mut definition = PolicyDefinition::default();
     let viewer = RoleDefinition {
         scopes: vec!["tickets:read".into()],
@@ -101,14 +106,14 @@ fn roles(keyring: &Keyring) -> Result<(), Failure> {
     let key = Issuer::new(keyring)
         .with_policy(policy.clone())
         .mint(&claims)?;
-    println!("   A key for `desk-bot` carries the role, not a copy of its scopes:");
+    sayln!("   A key for `desk-bot` carries the role, not a copy of its scopes:");
     check(&verifier, key.expose_secret(), "tickets:write")?;
 
     if let Some(support) = definition.roles.get_mut("support") {
         support.scopes.clear();
     }
     policy.replace(Policy::new(&definition)?);
-    println!("   The service takes writing away from `support`; the key is not re-issued:");
+    sayln!("   The service takes writing away from `support`; the key is not re-issued:");
     check(&verifier, key.expose_secret(), "tickets:write")?;
     check(&verifier, key.expose_secret(), "tickets:read")?;
     Ok(())
@@ -123,12 +128,12 @@ fn check(verifier: &Verifier, key: &str, scope: &str) -> Result<(), Failure> {
             } else {
                 format!(" via {}", chain.join(" -> "))
             };
-            println!(
+            sayln!(
                 "     {scope:<22} allowed  (subject {}{via})",
                 grant.subject().unwrap_or("-")
             );
         }
-        Err(e) => println!("     {scope:<22} denied   ({})", e.code()),
+        Err(e) => sayln!("     {scope:<22} denied   ({})", e.code()),
     }
     Ok(())
 }

@@ -3,12 +3,51 @@
 //! Secrets go only to standard output, and only where printing them is the point (`init`,
 //! `mint`, `attenuate`). Standard error never carries a key or a root key.
 
+use std::cell::Cell;
+use std::fmt;
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde_json::json;
 use till_core::{ApiKey, Grant, Policy, RootKey, UnixTime, Unverified};
 
 use crate::Failure;
+
+/// Writes to standard output, as `print!` does.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::write_out(format_args!($($arg)*))
+    };
+}
+
+/// Writes a line to standard output, as `println!` does.
+macro_rules! sayln {
+    ($($arg:tt)*) => {
+        $crate::output::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use sayln;
+
+thread_local! {
+    /// Whether standard output has stopped taking what is written to it.
+    static CLOSED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Writes to standard output. A reader that stops reading (a pipe into `head` closes) ends
+/// the output, not the command, which finishes and exits with the status its outcome gives;
+/// any other failure to write is said once on standard error.
+pub(crate) fn write_out(args: fmt::Arguments<'_>) {
+    if CLOSED.get() {
+        return;
+    }
+    if let Err(e) = io::stdout().lock().write_fmt(args) {
+        CLOSED.set(true);
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("till: cannot write to standard output: {e}");
+        }
+    }
+}
 
 pub(crate) struct Output {
     json: bool,
@@ -19,14 +58,19 @@ impl Output {
         Self { json }
     }
 
+    /// Whether JSON was asked for.
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
+
     pub(crate) fn root_key(&self, key: &RootKey, text: &str) {
         if self.json {
-            println!(
+            sayln!(
                 "{}",
                 json!({ "root_key_id": key.id().to_string(), "root_key": text })
             );
         } else {
-            println!("{text}");
+            sayln!("{text}");
             eprintln!(
                 "root key {} generated; keep it secret, e.g. in TILL_ROOT_KEY",
                 key.id()
@@ -36,69 +80,69 @@ impl Output {
 
     pub(crate) fn root_key_written(&self, key: &RootKey, path: &Path) {
         if self.json {
-            println!(
+            sayln!(
                 "{}",
                 json!({ "root_key_id": key.id().to_string(), "path": path })
             );
         } else {
-            println!("root key {} written to {}", key.id(), path.display());
+            sayln!("root key {} written to {}", key.id(), path.display());
         }
     }
 
     pub(crate) fn api_key(&self, key: &ApiKey) {
         if self.json {
-            println!(
+            sayln!(
                 "{}",
                 json!({ "key": key.expose_secret(), "key_id": key.key_id() })
             );
         } else {
-            println!("{}", key.expose_secret());
+            sayln!("{}", key.expose_secret());
         }
     }
 
     pub(crate) fn grant(&self, grant: &Grant) {
         if self.json {
-            println!("{}", json!({ "allowed": true, "grant": grant }));
+            sayln!("{}", json!({ "allowed": true, "grant": grant }));
             return;
         }
-        println!("allowed");
-        println!("  key id:    {}", grant.key_id());
+        sayln!("allowed");
+        sayln!("  key id:    {}", grant.key_id());
         if let Some(subject) = grant.subject() {
-            println!("  subject:   {subject}");
+            sayln!("  subject:   {subject}");
         }
         let scopes: Vec<String> = grant.scopes().iter().map(ToString::to_string).collect();
-        println!("  scopes:    {}", scopes.join(" "));
-        println!("  expires:   {}", when(grant.expires_at()));
+        sayln!("  scopes:    {}", scopes.join(" "));
+        sayln!("  expires:   {}", when(grant.expires_at()));
         let chain: Vec<String> = grant
             .chain()
             .map(|l| l.label.unwrap_or("(unlabelled)").to_owned())
             .collect();
         if !chain.is_empty() {
-            println!("  chain:     {}", chain.join(" -> "));
+            sayln!("  chain:     {}", chain.join(" -> "));
         }
     }
 
     pub(crate) fn unverified(&self, key: &Unverified) {
         if self.json {
-            println!("{}", json!({ "verified": false, "key": key }));
+            sayln!("{}", json!({ "verified": false, "key": key }));
             return;
         }
-        println!("NOT VERIFIED: this is what the key claims, checked for form only");
-        println!("  prefix/env:  {}_{}", key.prefix, key.env);
-        println!("  root key:    {}", key.root_key_id);
-        println!("  key id:      {}", key.key_id);
-        println!("  subject:     {}", key.subject.as_deref().unwrap_or("-"));
-        println!("  audience:    {}", key.audience.as_deref().unwrap_or("-"));
+        sayln!("NOT VERIFIED: this is what the key claims, checked for form only");
+        sayln!("  prefix/env:  {}_{}", key.prefix, key.env);
+        sayln!("  root key:    {}", key.root_key_id);
+        sayln!("  key id:      {}", key.key_id);
+        sayln!("  subject:     {}", key.subject.as_deref().unwrap_or("-"));
+        sayln!("  audience:    {}", key.audience.as_deref().unwrap_or("-"));
         let scopes: Vec<String> = key.scopes.iter().map(ToString::to_string).collect();
-        println!("  scopes:      {}", scopes.join(" "));
+        sayln!("  scopes:      {}", scopes.join(" "));
         if !key.roles.is_empty() {
-            println!("  roles:       {}", key.roles.join(" "));
+            sayln!("  roles:       {}", key.roles.join(" "));
         }
-        println!(
+        sayln!(
             "  issued:      {}",
             when(Some(UnixTime::from_secs(key.issued_at)))
         );
-        println!(
+        sayln!(
             "  expires:     {}",
             when(key.expires_at.map(UnixTime::from_secs))
         );
@@ -109,7 +153,7 @@ impl Output {
                     .collect::<Vec<_>>()
                     .join(" ")
             });
-            println!(
+            sayln!(
                 "  block {}:     to {}; scopes {}; expires {}",
                 i + 1,
                 block.label.as_deref().unwrap_or("-"),
@@ -130,32 +174,32 @@ impl Output {
                 .iter()
                 .map(|(name, scopes)| ((*name).to_owned(), json!(scopes)))
                 .collect();
-            println!("{}", json!({ "valid": true, "roles": roles }));
+            sayln!("{}", json!({ "valid": true, "roles": roles }));
             return;
         }
-        println!("policy is valid: {} roles", roles.len());
+        sayln!("policy is valid: {} roles", roles.len());
         for (name, scopes) in roles {
             let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
-            println!("  {name:<12} {}", scopes.join(" "));
+            sayln!("  {name:<12} {}", scopes.join(" "));
         }
     }
 
     pub(crate) fn redacted(&self, text: &str) {
         if self.json {
             let found = till_core::find_keys(text);
-            println!(
+            sayln!(
                 "{}",
                 json!({ "redacted": till_core::redact(text), "found": found })
             );
         } else {
-            print!("{}", till_core::redact(text));
+            say!("{}", till_core::redact(text));
         }
     }
 
     pub(crate) fn error(&self, failure: &Failure) {
         if self.json {
             let error = json!({ "code": failure.code, "message": failure.message, "missing": failure.missing });
-            println!("{}", json!({ "allowed": false, "error": error }));
+            sayln!("{}", json!({ "allowed": false, "error": error }));
         }
         eprintln!("till: {}: {}", failure.code, failure.message);
     }

@@ -284,6 +284,51 @@ fn demo_tells_the_story() {
         );
     }
     assert!(!demo.stdout.contains("tillroot_"));
+    // The story is prose: asked for JSON, it says so rather than ignoring the flag.
+    let json = till(&["demo", "--json"], None, None);
+    assert_eq!(json.status, 2, "{}", json.stderr);
+    assert!(json.stderr.contains("no --json form"), "{}", json.stderr);
+}
+
+/// A reader that stops reading, as `head` does, ends the output quietly; the command still
+/// exits with the status its outcome gives.
+#[test]
+fn a_closed_pipe_ends_the_output_not_the_command() {
+    let text = "a line with till_live_x in it\n".repeat(200_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
+        .arg("redact")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Standard output is closed before anything is read from it.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(text.as_bytes());
+    });
+    let Output { status, stderr, .. } = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8(stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+
+    for args in [&["demo"][..], &["demo", "--json"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let Output { status, stderr, .. } = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8(stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        let expected = if args.len() == 1 { 0 } else { 2 };
+        assert_eq!(status.code(), Some(expected), "{args:?}: {stderr}");
+    }
 }
 
 #[test]
