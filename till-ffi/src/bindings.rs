@@ -566,14 +566,16 @@ impl Verifier {
     #[uniffi::method(default(now = None))]
     pub fn verify(&self, key: String, request: Request, now: Option<i64>) -> Result<Arc<Grant>> {
         let now = time_or_now(now);
-        let grant = match request {
-            Request::Scope { scope } => self.inner.verify_scope_at(key, &scope, now),
-            Request::AllOf { scopes } => core::Request::all_of(scopes)
-                .and_then(|request| self.inner.verify_at(key, &request, now)),
-            Request::AnyOf { scopes } => core::Request::any_of(scopes)
-                .and_then(|request| self.inner.verify_at(key, &request, now)),
+        let request = match request {
+            Request::Scope { scope } => {
+                let grant = self.inner.verify_scope_at(key, &scope, now)?;
+                return Ok(Arc::new(Grant(grant)));
+            }
+            Request::AllOf { scopes } => core::Request::all_of(scopes)?,
+            Request::AnyOf { scopes } => core::Request::any_of(scopes)?,
         };
-        Ok(Arc::new(Grant(grant?)))
+        let grant = self.inner.verify_at(key, &request, now)?;
+        Ok(Arc::new(Grant(grant)))
     }
 
     /// Verifies `key` without asking for a scope.

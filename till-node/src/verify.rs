@@ -176,16 +176,13 @@ impl Checker {
         now: Option<Unknown<'_>>,
     ) -> Result<Made, Failure> {
         let mut room = request::Room::new();
-        let scope = request::scope(request, &mut room)?;
-        // Checked before the key and the time are read, as a request built here would be: a
-        // bad scope is reported first whatever else is wrong.
-        if let Some(scope) = &scope {
-            till_core::validate_scope(scope)?;
-        }
-        let Some(scope) = scope else {
+        let Some(scope) = request::scope(request, &mut room)? else {
             let request = request::read_object(request, Some(&self.inner))?;
             return Ok(Made(self.check(env, key, Some(&request), now)?));
         };
+        // Checked before the key and the time are read, as a request built here would be: a
+        // bad scope is reported first whatever else is wrong.
+        till_core::validate_scope(&scope)?;
         if self.is_revoked.is_some() {
             let request = request::one(&scope, Some(&self.inner))?;
             return Ok(Made(self.check(env, key, Some(&request), now)?));

@@ -182,7 +182,11 @@ def test_a_bad_scope_is_reported_before_the_other_arguments(
                 with pytest.raises(till.InvalidScope):
                     checker.verify(bad_key, "Users:read", now=bad_now)  # type: ignore[arg-type]
                 with pytest.raises(till.InvalidScope):
-                    checker.verify(bad_key, all_of=["Users:read"], now=bad_now)  # type: ignore[arg-type]
+                    checker.verify(
+                        bad_key,  # type: ignore[arg-type]
+                        all_of=["Users:read"],
+                        now=bad_now,  # type: ignore[arg-type]
+                    )
     # The twin: a good scope lets the other faults through.
     with pytest.raises(TypeError):
         verifier.verify(123, "users:read", now=NOW)  # type: ignore[arg-type]
